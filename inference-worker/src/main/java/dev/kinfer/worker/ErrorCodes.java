@@ -1,0 +1,13 @@
+package dev.kinfer.worker;
+
+/** The stable error codes a FAILED or EXPIRED result carries; clients may branch on them. */
+final class ErrorCodes {
+    static final String INVALID_IMAGE = "invalid-image";
+    static final String INPUT_NOT_FOUND = "input-not-found";
+    static final String WRONG_INPUT_COUNT = "wrong-input-count";
+    static final String DEADLINE_EXCEEDED = "deadline-exceeded";
+    static final String MODEL_ERROR = "model-error";
+
+    private ErrorCodes() {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kinfer.worker;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code /health/live} and {@code /health/ready} for orchestrators. The worker is ready only once its model is
+ * loaded and warmed up; until then, or if loading failed, {@code ready} answers 503 with the reason.
+ */
+final class HealthServer implements AutoCloseable {
+    private final HttpServer server;
+    private final AtomicReference<String> notReadyBecause = new AtomicReference<>("loading the model");
+
+    HealthServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/health/live", exchange -> respond(exchange, 200, "live"));
+        server.createContext("/health/ready", exchange -> {
+            String reason = notReadyBecause.get();
+            respond(exchange, reason == null ? 200 : 503, reason == null ? "ready" : "not ready: " + reason);
+        });
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    void ready() {
+        notReadyBecause.set(null);
+    }
+
+    void notReady(String reason) {
+        notReadyBecause.set(reason);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

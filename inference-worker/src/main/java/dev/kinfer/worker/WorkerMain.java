@@ -1,0 +1,108 @@
+package dev.kinfer.worker;
+
+import dev.kinfer.schemas.TopicAdmin;
+import dev.kinfer.schemas.Topics;
+import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.store.ObjectStore;
+import dev.kinfer.worker.model.ModelLoadException;
+import dev.kinfer.worker.model.ModelRunner;
+import dev.kinfer.worker.model.Models;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts one worker process: health endpoint, model, topics, then the consume-infer-produce loop. */
+public final class WorkerMain {
+    private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
+        try (HealthServer health = new HealthServer(config.healthPort())) {
+            log.info("health on port {}", health.port());
+            ModelRunner model;
+            try {
+                model = Models.loadAndWarmUp(config.modelDir());
+            } catch (ModelLoadException e) {
+                // Stay up and unready, saying why, rather than consuming requests we would all fail.
+                health.notReady(e.getMessage());
+                log.error("not ready: {}", e.getMessage(), e);
+                Thread.currentThread().join();
+                return;
+            }
+            String name = model.manifest().name();
+            log.info("model {}:{} ({}, {}) loaded and warmed up", name, model.manifest().version(),
+                    model.manifest().task(), model.manifest().engine());
+            ensureTopics(config, name);
+
+            ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+            ObjectStore store = new ObjectStore(config.store());
+            RequestWorker worker = new RequestWorker(consumer(config, name), producer(config, name),
+                    new SchemaRegistryClient(config.registryUrl()), new BatchRunner(model, store, io, config.workerId()),
+                    name, config.maxBatchSize());
+            Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                worker.stop();
+                try {
+                    loop.join(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            health.ready();
+            log.info("worker {} consuming {}", config.workerId(), Topics.requests(name));
+            loop.join();
+            io.shutdownNow();
+            store.close();
+            model.close();
+        }
+    }
+
+    private static void ensureTopics(WorkerConfig config, String model) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, List.of(
+                    TopicAdmin.Spec.of(Topics.requests(model), config.requestPartitions()),
+                    TopicAdmin.Spec.of(Topics.deadLetters(model), 1),
+                    TopicAdmin.Spec.of(Topics.RESULTS, config.requestPartitions())), Duration.ofSeconds(30));
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(WorkerConfig config, String model) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "kinfer-worker-" + model,
+                ConsumerConfig.CLIENT_ID_CONFIG, config.workerId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // A poll's records are processed before the next poll, so take no more than one batch at a time.
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchSize(),
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis()),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<String, byte[]> producer(WorkerConfig config, String model) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, config.workerId(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kinfer-worker-" + model + "-" + config.workerId(),
+                ProducerConfig.LINGER_MS_CONFIG, 0),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+}

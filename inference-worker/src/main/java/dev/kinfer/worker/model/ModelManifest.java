@@ -1,0 +1,59 @@
+package dev.kinfer.worker.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinfer.schemas.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a model artifact is and how to run it; lives as {@code manifest.json} beside the artifact.
+ *
+ * @param name     the model's public name (also its request topic's suffix)
+ * @param version  a label users may pin
+ * @param task     one of {@link #TASKS}
+ * @param engine   {@code OnnxRuntime} or {@code PyTorch}
+ * @param artifact the artifact's file name, relative to the manifest
+ * @param license  the artifact's licence, shown to users
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelManifest(String name, String version, String task, String engine, String artifact, String license) {
+    public static final String FILE_NAME = "manifest.json";
+    public static final Set<String> TASKS = Set.of("remove-background", "stylize");
+    public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch");
+
+    /** Reads and validates the manifest in {@code modelDir}, naming every problem at once. */
+    public static ModelManifest read(Path modelDir) {
+        Path file = modelDir.resolve(FILE_NAME);
+        ModelManifest manifest;
+        try {
+            manifest = new ObjectMapper().readValue(file.toFile(), ModelManifest.class);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read model manifest " + file + ": " + e.getMessage(), e);
+        }
+        List<String> problems = new ArrayList<>();
+        if (manifest.name() == null || !Topics.MODEL_NAME.matcher(manifest.name()).matches()) {
+            problems.add("name must match " + Topics.MODEL_NAME + " (was " + manifest.name() + ")");
+        }
+        if (manifest.version() == null || manifest.version().isBlank()) {
+            problems.add("version is required");
+        }
+        if (!TASKS.contains(manifest.task())) {
+            problems.add("task must be one of " + TASKS + " (was " + manifest.task() + ")");
+        }
+        if (!ENGINES.contains(manifest.engine())) {
+            problems.add("engine must be one of " + ENGINES + " (was " + manifest.engine() + ")");
+        }
+        if (manifest.artifact() == null || !Files.isRegularFile(modelDir.resolve(manifest.artifact()))) {
+            problems.add("artifact " + manifest.artifact() + " is not a file in " + modelDir);
+        }
+        if (!problems.isEmpty()) {
+            throw new ModelLoadException("invalid model manifest " + file + ": " + String.join("; ", problems), null);
+        }
+        return manifest;
+    }
+}

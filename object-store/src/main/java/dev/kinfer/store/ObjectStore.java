@@ -1,0 +1,127 @@
+package dev.kinfer.store;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Set;
+import okhttp3.OkHttpClient;
+
+/**
+ * The object store as kinfer uses it. Inputs live under {@code images/<sha256>} (stored once, whoever uploads
+ * them), outputs under {@code outputs/<requestId>/...} (a replayed request overwrites its own output).
+ */
+public final class ObjectStore implements AutoCloseable {
+    private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
+
+    private final StoreConfig config;
+    private final OkHttpClient http;
+    private final MinioClient client;
+
+    public ObjectStore(StoreConfig config) {
+        this.config = config;
+        this.http = new OkHttpClient.Builder()
+                .socketFactory(new NoDelaySocketFactory())
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(60))
+                .writeTimeout(Duration.ofSeconds(60))
+                .build();
+        this.client = MinioClient.builder()
+                .endpoint(config.endpoint())
+                .region(config.region())
+                .credentials(config.accessKey(), config.secretKey())
+                .httpClient(http, false)
+                .build();
+    }
+
+    /** The key under which an input image with this content hash is stored. */
+    public S3Uri imageUri(String sha256) {
+        return new S3Uri(config.bucket(), "images/" + sha256);
+    }
+
+    /** The key of a request's output; derived from the request id so a retried request overwrites it. */
+    public S3Uri outputUri(String requestId, String fileName) {
+        return new S3Uri(config.bucket(), "outputs/" + requestId + "/" + fileName);
+    }
+
+    /** Creates the bucket if it is missing. */
+    public void ensureBucket() {
+        call("create bucket " + config.bucket(), () -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).build());
+            }
+            return null;
+        });
+    }
+
+    public boolean exists(S3Uri uri) {
+        return call("stat " + uri, () -> {
+            try {
+                client.statObject(StatObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build());
+                return true;
+            } catch (ErrorResponseException e) {
+                if (MISSING.contains(e.errorResponse().code())) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    public void put(S3Uri uri, byte[] bytes, String contentType) {
+        call("put " + uri, () -> client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key())
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType(contentType).build()));
+    }
+
+    public byte[] get(S3Uri uri) {
+        return call("get " + uri, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
+                return in.readAllBytes();
+            }
+        });
+    }
+
+    /** A time-limited GET link that needs no credentials, for clients to download an output. */
+    public String presignedGet(S3Uri uri, Duration validFor) {
+        return call("presign " + uri, () -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET).bucket(uri.bucket()).object(uri.key()).expiry((int) validFor.toSeconds()).build()));
+    }
+
+    @Override
+    public void close() {
+        // OkHttp's pool threads are not daemons: without this a stopping service lingers for a minute.
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    private interface StoreCall<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(String what, StoreCall<T> call) {
+        try {
+            return call.run();
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if (MISSING.contains(code)) {
+                throw new ObjectNotFoundException(what.substring(what.indexOf(' ') + 1), e);
+            }
+            throw new ObjectStoreException(what + " failed: " + code + " " + e.getMessage(), false, e);
+        } catch (IOException e) {
+            throw new ObjectStoreException(what + " failed: " + e, true, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ObjectStoreException(what + " failed: " + e, false, e);
+        }
+    }
+}

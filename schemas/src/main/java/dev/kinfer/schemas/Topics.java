@@ -1,0 +1,43 @@
+package dev.kinfer.schemas;
+
+import java.util.regex.Pattern;
+
+/**
+ * Every topic kinfer uses, named in one place. Services never spell a topic name themselves.
+ */
+public final class Topics {
+    /** Model names double as topic suffixes, so they are restricted to what is safe in both. */
+    public static final Pattern MODEL_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private static final String REQUESTS_PREFIX = "kinfer.requests.";
+
+    /** Request topics only: a model name has no dot, so {@code .dlq} topics never match. */
+    public static final Pattern REQUEST_TOPICS = Pattern.compile(Pattern.quote(REQUESTS_PREFIX) + MODEL_NAME.pattern());
+
+    /** The public result stream, keyed by request id; read it with {@code read_committed}. */
+    public static final String RESULTS = "kinfer.results";
+
+    /** Webhook deliveries that result-sink has decided to make, keyed by request id. */
+    public static final String WEBHOOKS = "kinfer.webhooks";
+
+    private Topics() {
+    }
+
+    /** The topic a model's requests go to; one per model so that a worker group batches one model. */
+    public static String requests(String model) {
+        if (!MODEL_NAME.matcher(model).matches()) {
+            throw new IllegalArgumentException("not a valid model name: '" + model + "' (expected " + MODEL_NAME + ")");
+        }
+        return REQUESTS_PREFIX + model;
+    }
+
+    /** Where records of {@link #requests(String)} that cannot be read go, with the reason in headers. */
+    public static String deadLetters(String model) {
+        return requests(model) + ".dlq";
+    }
+
+    /** The Confluent subject naming strategy kinfer uses ({@code TopicNameStrategy}). */
+    public static String valueSubject(String topic) {
+        return topic + "-value";
+    }
+}
