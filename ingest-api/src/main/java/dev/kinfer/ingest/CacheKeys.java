@@ -1,0 +1,32 @@
+package dev.kinfer.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code cacheKey = sha256(model, version, params, input hashes)}: equal for requests that must produce equal
+ * results, whatever order their parameters were given in.
+ */
+final class CacheKeys {
+    private CacheKeys() {
+    }
+
+    static String of(String model, String version, Map<String, String> params, List<String> inputHashes) {
+        StringBuilder canonical = new StringBuilder()
+                .append("model=").append(model).append('\n')
+                .append("version=").append(version == null ? "" : version).append('\n');
+        new TreeMap<>(params).forEach((k, v) -> canonical.append("param.").append(k).append('=').append(v).append('\n'));
+        inputHashes.forEach(h -> canonical.append("input=").append(h).append('\n'));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

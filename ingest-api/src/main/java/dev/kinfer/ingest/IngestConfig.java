@@ -1,0 +1,31 @@
+package dev.kinfer.ingest;
+
+import dev.kinfer.store.StoreConfig;
+import java.util.Map;
+
+/**
+ * The ingest-api's settings, parsed once at start from {@code KINFER_*} environment variables.
+ *
+ * @param bootstrapServers Kafka ({@code KINFER_BOOTSTRAP_SERVERS})
+ * @param registryUrl      Confluent-compatible schema registry ({@code KINFER_REGISTRY_URL})
+ * @param store            object store ({@code KINFER_S3_*})
+ * @param host             interface to listen on ({@code KINFER_HTTP_HOST}, default 127.0.0.1)
+ * @param port             HTTP port; 0 picks a free one ({@code KINFER_HTTP_PORT}, default 8080)
+ * @param jobsUrl          result-sink's base URL, where job status lives ({@code KINFER_JOBS_URL})
+ * @param maxImageBytes    largest accepted upload ({@code KINFER_MAX_IMAGE_BYTES}, default 20 MiB)
+ * @param maxImagePixels   largest accepted width x height ({@code KINFER_MAX_IMAGE_PIXELS}, default 40 megapixels)
+ */
+public record IngestConfig(String bootstrapServers, String registryUrl, StoreConfig store, String host, int port, String jobsUrl,
+                           long maxImageBytes, long maxImagePixels) {
+    public static IngestConfig fromEnvironment(Map<String, String> env) {
+        return new IngestConfig(
+                env.getOrDefault("KINFER_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                env.getOrDefault("KINFER_REGISTRY_URL", "http://127.0.0.1:8081"),
+                StoreConfig.fromEnvironment(env),
+                env.getOrDefault("KINFER_HTTP_HOST", "127.0.0.1"),
+                Integer.parseInt(env.getOrDefault("KINFER_HTTP_PORT", "8080")),
+                env.getOrDefault("KINFER_JOBS_URL", "http://127.0.0.1:8090"),
+                Long.parseLong(env.getOrDefault("KINFER_MAX_IMAGE_BYTES", Long.toString(20L << 20))),
+                Long.parseLong(env.getOrDefault("KINFER_MAX_IMAGE_PIXELS", "40000000")));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.kinfer.sink;
+
+import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.Topics;
+import dev.kinfer.schemas.serde.AvroSerde;
+import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Requests (from every model's request topic) and results fold into one {@link JobState} per job id. Each job's
+ * state version that owes a webhook is written to {@link Topics#WEBHOOKS}, exactly once under EOS.
+ */
+final class JobTopology {
+    static final String JOBS_STORE = "jobs";
+
+    private JobTopology() {
+    }
+
+    static Topology build(SchemaRegistryClient registry) {
+        Serde<String> ids = Serdes.String();
+        Serde<JobState> states = JsonSerde.of(JobState.class);
+        StreamsBuilder builder = new StreamsBuilder();
+
+        KStream<String, JobState> accepted = builder
+                .stream(Topics.REQUEST_TOPICS, Consumed.with(ids, AvroSerde.of(registry, InferenceRequest.class)))
+                .mapValues(JobTopology::accepted);
+        KStream<String, JobState> completed = builder
+                .stream(Topics.RESULTS, Consumed.with(ids, AvroSerde.of(registry, InferenceResult.class)))
+                .mapValues(JobTopology::completed);
+
+        accepted.merge(completed)
+                // Request topics and the result topic may differ in partition count: co-locate each job's events.
+                .repartition(Repartitioned.with(ids, states).withName("jobs-by-id"))
+                .groupByKey()
+                .reduce(JobState::merge, Materialized.<String, JobState, KeyValueStore<Bytes, byte[]>>as(JOBS_STORE)
+                        .withKeySerde(ids).withValueSerde(states))
+                .toStream()
+                .filter((id, state) -> state != null && state.webhookDue())
+                .to(Topics.WEBHOOKS, Produced.with(ids, states));
+        return builder.build();
+    }
+
+    private static JobState accepted(InferenceRequest request) {
+        return JobState.accepted(request.getRequestId(), request.getTenant(), request.getModel(),
+                request.getSubmittedAt().toEpochMilli(),
+                request.getCallback() == null ? null : request.getCallback().getUrl(),
+                request.getCallback() == null ? null : request.getCallback().getSecretId());
+    }
+
+    private static JobState completed(InferenceResult result) {
+        return JobState.completed(result.getRequestId(), result.getTenant(), result.getModel(), result.getStatus().name(),
+                result.getCompletedAt().toEpochMilli(), ResultJson.of(result));
+    }
+}

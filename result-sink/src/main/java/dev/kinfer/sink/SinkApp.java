@@ -1,0 +1,142 @@
+package dev.kinfer.sink;
+
+import dev.kinfer.schemas.TopicAdmin;
+import dev.kinfer.schemas.Topics;
+import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.store.ObjectStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** result-sink wired: the job-status Streams app, its HTTP API and the webhook dispatcher. */
+public final class SinkApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SinkApp.class);
+    private static final int WEBHOOK_PARTITIONS = 4;
+
+    private final ObjectStore store;
+    private final KafkaStreams streams;
+    private final JobView views;
+    private final WebhookDispatcher dispatcher;
+    private final Thread dispatcherThread;
+    private final Javalin http;
+
+    private SinkApp(SinkConfig config) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
+        this.store = new ObjectStore(config.store());
+        this.views = new JobView(store);
+        this.streams = new KafkaStreams(JobTopology.build(registry), streamsProperties(config));
+        this.dispatcher = new WebhookDispatcher(webhookConsumer(config), views, new WebhookSigner(config.webhookSecret()),
+                new CallbackGuard(config.callbackAllowList()));
+        this.dispatcherThread = Thread.ofPlatform().name("webhooks").unstarted(dispatcher);
+        this.http = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.jetty.host = config.host();
+            javalin.jetty.port = config.port();
+            javalin.routes.get("/v1/jobs/{id}", this::job);
+            javalin.routes.get("/health/live", ctx -> ctx.result("live"));
+            javalin.routes.get("/health/ready", ctx -> {
+                boolean running = streams.state() == KafkaStreams.State.RUNNING;
+                ctx.status(running ? 200 : 503).result(running ? "ready" : "not ready: streams " + streams.state());
+            });
+        });
+    }
+
+    public static SinkApp start(SinkConfig config) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, 4),
+                    TopicAdmin.Spec.of(Topics.WEBHOOKS, WEBHOOK_PARTITIONS)), Duration.ofSeconds(30));
+        }
+        SinkApp app = new SinkApp(config);
+        app.streams.start();
+        app.dispatcherThread.start();
+        app.http.start();
+        log.info("result-sink listening on {}:{}", config.host(), app.http.port());
+        return app;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    private void job(Context ctx) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            problem(ctx, 503, "status-unavailable", "Job status unavailable", "job status is being restored (" + streams.state() + ")");
+            return;
+        }
+        ReadOnlyKeyValueStore<String, JobState> jobs = streams.store(
+                StoreQueryParameters.fromNameAndType(JobTopology.JOBS_STORE, QueryableStoreTypes.keyValueStore()));
+        JobState state = jobs.get(ctx.pathParam("id"));
+        if (state == null) {
+            problem(ctx, 404, "unknown-job", "Unknown job", "no job with id " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.json(views.render(state));
+    }
+
+    private static void problem(Context ctx, int status, String code, String title, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "https://kinfer.dev/problems/" + code);
+        body.put("title", title);
+        body.put("status", status);
+        body.put("code", code);
+        body.put("detail", detail);
+        ctx.status(status).json(body).contentType("application/problem+json");
+    }
+
+    private static Properties streamsProperties(SinkConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kinfer-result-sink");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // A record on an input topic that is not a valid request or result is logged and skipped: the worker
+        // dead-letters such requests, and job status must not stop for one bad record.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // Discover request topics of newly deployed models quickly.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 5000);
+        return props;
+    }
+
+    private static KafkaConsumer<String, JobState> webhookConsumer(SinkConfig config) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "kinfer-webhooks",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), JsonSerde.of(JobState.class).deserializer());
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        dispatcher.stop();
+        try {
+            dispatcherThread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        streams.close(Duration.ofSeconds(10));
+        store.close();
+    }
+}
