@@ -18,7 +18,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Requests (from every model's request topic) and results fold into one {@link JobState} per job id. Each job's
+ * Accepted jobs and results fold into one {@link JobState} per job id. Each job's
  * state version that owes a webhook is written to {@link Topics#WEBHOOKS}, exactly once under EOS.
  */
 final class JobTopology {
@@ -33,14 +33,14 @@ final class JobTopology {
         StreamsBuilder builder = new StreamsBuilder();
 
         KStream<String, JobState> accepted = builder
-                .stream(Topics.REQUEST_TOPICS, Consumed.with(ids, AvroSerde.of(registry, InferenceRequest.class)))
+                .stream(Topics.JOBS, Consumed.with(ids, AvroSerde.of(registry, InferenceRequest.class)))
                 .mapValues(JobTopology::accepted);
         KStream<String, JobState> completed = builder
                 .stream(Topics.RESULTS, Consumed.with(ids, AvroSerde.of(registry, InferenceResult.class)))
                 .mapValues(JobTopology::completed);
 
         accepted.merge(completed)
-                // Request topics and the result topic may differ in partition count: co-locate each job's events.
+                // The two topics may differ in partition count: co-locate each job's events by id.
                 .repartition(Repartitioned.with(ids, states).withName("jobs-by-id"))
                 .groupByKey()
                 .reduce(JobState::merge, Materialized.<String, JobState, KeyValueStore<Bytes, byte[]>>as(JOBS_STORE)

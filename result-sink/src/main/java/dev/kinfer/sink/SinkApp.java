@@ -60,7 +60,7 @@ public final class SinkApp implements AutoCloseable {
 
     public static SinkApp start(SinkConfig config) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, 4),
+            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, 4), TopicAdmin.Spec.of(Topics.JOBS, 4),
                     TopicAdmin.Spec.of(Topics.WEBHOOKS, WEBHOOK_PARTITIONS)), Duration.ofSeconds(30));
         }
         SinkApp app = new SinkApp(config);
@@ -109,11 +109,9 @@ public final class SinkApp implements AutoCloseable {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        // A record on an input topic that is not a valid request or result is logged and skipped: the worker
-        // dead-letters such requests, and job status must not stop for one bad record.
+        // A record on an input topic that is not a valid job or result is logged and skipped: job status must
+        // not stop for one bad record.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        // Discover request topics of newly deployed models quickly.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 5000);
         return props;
     }
 

@@ -35,6 +35,7 @@ final class WebhookDispatcher implements Runnable {
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER) // a redirect could lead past the guard
+            .version(HttpClient.Version.HTTP_1_1)
             .build();
     private final AtomicBoolean running = new AtomicBoolean(true);
 

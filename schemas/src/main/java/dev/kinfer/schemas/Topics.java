@@ -14,6 +14,12 @@ public final class Topics {
     /** Request topics only: a model name has no dot, so {@code .dlq} topics never match. */
     public static final Pattern REQUEST_TOPICS = Pattern.compile(Pattern.quote(REQUESTS_PREFIX) + MODEL_NAME.pattern());
 
+    /**
+     * Every request accepted over HTTP, keyed by request id: written in the same transaction as the request
+     * itself, so that result-sink knows a job (and its callback) from the moment it is accepted.
+     */
+    public static final String JOBS = "kinfer.jobs";
+
     /** The public result stream, keyed by request id; read it with {@code read_committed}. */
     public static final String RESULTS = "kinfer.results";
 

@@ -1,0 +1,34 @@
+package dev.kinfer.stack;
+
+/** What {@code ./kinfer up} prints once everything is ready: where to go next. */
+final class Banner {
+    private Banner() {
+    }
+
+    static String text(LocalStack stack, StackConfig config) {
+        String api = stack.apiUrl();
+        return """
+
+                kinfer is up.
+
+                  API              %1$s
+                  models           %1$s/v1/models
+                  Kafka            %2$s
+                  schema registry  %3$s
+                  S3               %4$s  (bucket kinfer; keys in %5$s/secrets.properties)
+                  data             %5$s
+                  logs             %5$s/logs/
+
+                Remove the background of a photo:
+
+                  curl -s -F image=@photo.jpg %1$s/v1/models/remove-background/jobs
+
+                then poll the job (the answer has its id) until it is SUCCEEDED and open result.output.image.url:
+
+                  curl -s %1$s/v1/jobs/<jobId>
+
+                Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead (signed: X-Kinfer-Signature).
+                Ctrl-C stops everything.
+                """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir());
+    }
+}

@@ -1,0 +1,203 @@
+package dev.kinfer.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline on one machine, started in dependency order and stopped in reverse: broker and S3 in
+ * this JVM; schema registry, result-sink, one inference worker and ingest-api as child JVMs.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration SERVICE_START = Duration.ofMinutes(3);
+    private static final String BUCKET = "kinfer";
+
+    private final StackConfig config;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final List<ChildProcess> services = new ArrayList<>();
+    private Secrets secrets;
+    private String bootstrapServers;
+    private String s3Endpoint;
+
+    private LocalStack(StackConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; on any failure stops what already started and rethrows. */
+    static LocalStack start(StackConfig config) throws Exception {
+        PortGuard.requireFree(config.ports());
+        LocalStack stack = new LocalStack(config);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        StackConfig.Ports ports = config.ports();
+        Path data = config.dataDir();
+        Path logs = data.resolve("logs");
+        secrets = Secrets.loadOrCreate(data);
+        Path modelDir = DemoModels.backgroundRemoval(config.cacheDir());
+
+        log.info("starting Kafka (KRaft) on 127.0.0.1:{}", ports.kafka());
+        EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), ports.kafka(), ports.controller());
+        running.push(kafka);
+        bootstrapServers = kafka.bootstrapServers();
+
+        log.info("starting S3 on 127.0.0.1:{}", ports.s3());
+        EmbeddedS3 s3 = EmbeddedS3.start(data.resolve("s3"), ports.s3(), secrets.s3AccessKey(), secrets.s3SecretKey());
+        running.push(s3);
+        s3Endpoint = s3.endpoint();
+
+        log.info("starting the schema registry on 127.0.0.1:{}", ports.registry());
+        Path registryJar = registryJar();
+        ChildProcess registry = child("schema-registry", List.of("-Xmx256m",
+                "-Dquarkus.http.port=" + ports.registry(), "-Dquarkus.http.host=127.0.0.1", "-jar", registryJar.toString()),
+                List.of(), Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + data.resolve("registry").resolve("schemas")
+                        + ";DB_CLOSE_ON_EXIT=FALSE"), logs);
+        registry.awaitReady(registryUrl() + "/subjects", SERVICE_START);
+        requireBackwardCompatibility();
+
+        Map<String, String> common = commonEnvironment();
+
+        ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
+                with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.sink()),
+                        "KINFER_STATE_DIR", data.resolve("result-sink").toString(),
+                        "KINFER_WEBHOOK_SECRET", secrets.webhookSecret(),
+                        // On one machine the webhook receiver is usually on this machine too.
+                        "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128")), logs);
+        ChildProcess worker = child("inference-worker", workerJvm(), List.of("dev.kinfer.worker.WorkerMain"),
+                with(common, Map.of("KINFER_MODEL_DIR", modelDir.toString(),
+                        "KINFER_WORKER_ID", "worker-1",
+                        "KINFER_HEALTH_PORT", Integer.toString(ports.worker()))), logs);
+        sink.awaitReady(sinkUrl() + "/health/ready", SERVICE_START);
+        worker.awaitReady("http://127.0.0.1:" + ports.worker() + "/health/ready", SERVICE_START);
+
+        ChildProcess ingest = child("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
+                with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl())), logs);
+        ingest.awaitReady(apiUrl() + "/health/ready", SERVICE_START);
+    }
+
+    private ChildProcess child(String name, List<String> jvm, List<String> main, Map<String, String> env, Path logs) throws IOException {
+        ChildProcess process = ChildProcess.start(name, jvm, main, env, logs);
+        running.push(process);
+        services.add(process);
+        return process;
+    }
+
+    private Map<String, String> commonEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("KINFER_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("KINFER_REGISTRY_URL", registryUrl());
+        env.put("KINFER_S3_ENDPOINT", s3Endpoint);
+        env.put("KINFER_S3_ACCESS_KEY", secrets.s3AccessKey());
+        env.put("KINFER_S3_SECRET_KEY", secrets.s3SecretKey());
+        env.put("KINFER_S3_BUCKET", BUCKET);
+        return env;
+    }
+
+    private static Map<String, String> with(Map<String, String> base, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(base);
+        env.putAll(extra);
+        return env;
+    }
+
+    private List<String> serviceJvm(String module, String heap) throws IOException {
+        return List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kinfer.schemas",
+                "-cp", classpath(module));
+    }
+
+    private List<String> workerJvm() throws IOException {
+        return List.of("-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
+                "-DDJL_CACHE_DIR=" + config.cacheDir().resolve("djl"), "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kinfer.schemas",
+                "-cp", classpath("inference-worker"));
+    }
+
+    /** A built module's classes plus its runtime dependencies, as Maven resolved them. */
+    private String classpath(String module) throws IOException {
+        Path target = config.home().resolve(module).resolve("target");
+        Path dependencies = target.resolve("runtime-classpath.txt");
+        if (!Files.isRegularFile(dependencies)) {
+            throw new IllegalStateException(module + " is not built (no " + dependencies + "): run ./mvnw -DskipTests package");
+        }
+        return target.resolve("classes") + java.io.File.pathSeparator + Files.readString(dependencies).trim();
+    }
+
+    private Path registryJar() throws IOException {
+        Path target = config.home().resolve("schema-registry").resolve("target");
+        try (var files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-runner.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("schema-registry is not built: run ./mvnw -DskipTests package"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalStateException("schema-registry is not built: run ./mvnw -DskipTests package");
+        }
+    }
+
+    /** Apicurio starts with compatibility NONE; kinfer's schemas evolve under BACKWARD. */
+    private void requireBackwardCompatibility() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registryUrl() + "/config"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("cannot set the registry's compatibility to BACKWARD: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + config.ports().http();
+    }
+
+    String sinkUrl() {
+        return "http://127.0.0.1:" + config.ports().sink();
+    }
+
+    String registryUrl() {
+        return "http://127.0.0.1:" + config.ports().registry() + "/apis/ccompat/v7";
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    String s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    Secrets secrets() {
+        return secrets;
+    }
+
+    List<ChildProcess> services() {
+        return List.copyOf(services);
+    }
+
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable next = running.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", next, e.toString());
+            }
+        }
+    }
+}
