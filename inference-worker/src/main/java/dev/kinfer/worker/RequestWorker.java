@@ -5,6 +5,7 @@ import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
+import dev.kinfer.schemas.serde.SchemaRegistryException;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.store.ObjectStoreException;
 import java.time.Duration;
@@ -109,6 +110,9 @@ final class RequestWorker implements Runnable {
             try {
                 jobs.add(new BatchRunner.Job(requests.deserialize(record.topic(), record.value())));
             } catch (SerializationException e) {
+                if (e instanceof SchemaRegistryException registry && registry.isUnreachable()) {
+                    throw registry; // not the record's fault: retry the poll
+                }
                 log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
                 producer.send(DeadLetters.of(deadLetterTopic, record, e));
             }

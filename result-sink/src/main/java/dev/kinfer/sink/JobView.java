@@ -30,7 +30,8 @@ final class JobView {
         if (state.completedAt() != null) {
             view.put("completedAt", Instant.ofEpochMilli(state.completedAt()).toString());
         }
-        if (state.result() != null) {
+        // Jackson reads an absent result back as a NullNode, so test for an object, not for null.
+        if (state.result() != null && state.result().isObject()) {
             ObjectNode result = state.result().deepCopy();
             JsonNode image = result.path("output").path("image");
             if (image.isObject()) {

@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -51,6 +52,12 @@ public final class SinkApp implements AutoCloseable {
             javalin.jetty.port = config.port();
             javalin.routes.get("/v1/jobs/{id}", this::job);
             javalin.routes.get("/health/live", ctx -> ctx.result("live"));
+            javalin.routes.exception(InvalidStateStoreException.class, (e, ctx) ->
+                    problem(ctx, 503, "status-unavailable", "Job status unavailable", "job status is moving between instances; retry"));
+            javalin.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "internal-error", "Internal error", "the server failed; see its logs");
+            });
             javalin.routes.get("/health/ready", ctx -> {
                 boolean running = streams.state() == KafkaStreams.State.RUNNING;
                 ctx.status(running ? 200 : 503).result(running ? "ready" : "not ready: streams " + streams.state());

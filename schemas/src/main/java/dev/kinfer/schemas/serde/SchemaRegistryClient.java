@@ -80,15 +80,15 @@ public final class SchemaRegistryClient {
             // Apicurio answers some errors with error_code 0, so the HTTP status is what decides.
             if (response.statusCode() / 100 != 2) {
                 throw new SchemaRegistryException("schema registry at " + baseUrl + " answered " + response.statusCode()
-                        + " to " + method + " /" + path + ": " + response.body());
+                        + " to " + method + " /" + path + ": " + response.body(), response.statusCode(), null);
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new SchemaRegistryException("schema registry at " + baseUrl + " is unreachable (" + method + " /" + path
-                    + "): " + e, e);
+                    + "): " + e, 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("interrupted while calling the schema registry", e);
+            throw new SchemaRegistryException("interrupted while calling the schema registry", 0, e);
         }
     }
 }

@@ -2,13 +2,24 @@ package dev.kinfer.schemas.serde;
 
 import org.apache.kafka.common.errors.SerializationException;
 
-/** The registry could not be reached, or refused what was asked of it. */
+/**
+ * The registry could not be reached ({@link #status()} 0), or answered an error status. A record whose
+ * schema id the registry does not know (404) is unreadable for good; an unreachable registry is transient.
+ */
 public class SchemaRegistryException extends SerializationException {
-    public SchemaRegistryException(String message) {
-        super(message);
+    private final int status;
+
+    public SchemaRegistryException(String message, int status, Throwable cause) {
+        super(message, cause);
+        this.status = status;
     }
 
-    public SchemaRegistryException(String message, Throwable cause) {
-        super(message, cause);
+    /** The HTTP status the registry answered, or 0 if it could not be reached. */
+    public int status() {
+        return status;
+    }
+
+    public boolean isUnreachable() {
+        return status == 0;
     }
 }

@@ -1,0 +1,78 @@
+package dev.kinfer.worker.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loads a real TorchScript model (made by tools/make-test-models.py) through the worker's own loading path. */
+class ModelsTest {
+    @TempDir
+    Path modelDir;
+
+    @Test
+    void shouldRunATorchScriptImageToImageModelAsOneBatchOnThePyTorchEngine() throws IOException {
+        install("invert.pt", """
+                {"name": "invert", "version": "1", "task": "stylize", "engine": "PyTorch", "artifact": "invert.pt", "license": "test"}
+                """);
+        BufferedImage red = solid(0xC83214, 6, 4);
+        BufferedImage grey = solid(0x808080, 6, 4);
+
+        try (ModelRunner runner = Models.loadAndWarmUp(modelDir)) {
+            List<ModelOutput> outputs = runner.run(List.of(List.of(red), List.of(grey)));
+
+            assertThat(outputs).hasSize(2);
+            BufferedImage invertedRed = ((ModelOutput.ImageProduct) outputs.get(0)).image();
+            BufferedImage invertedGrey = ((ModelOutput.ImageProduct) outputs.get(1)).image();
+            assertThat(invertedRed.getWidth()).isEqualTo(6);
+            assertThat(invertedRed.getHeight()).isEqualTo(4);
+            assertChannelsNear(invertedRed.getRGB(3, 2), 255 - 0xC8, 255 - 0x32, 255 - 0x14);
+            assertChannelsNear(invertedGrey.getRGB(0, 0), 127, 127, 127);
+        }
+    }
+
+    @Test
+    void shouldNameEveryProblemOfAnInvalidManifest() throws IOException {
+        Files.writeString(modelDir.resolve("manifest.json"), """
+                {"name": "Bad Name", "version": "", "task": "dance", "engine": "TensorFlow", "artifact": "missing.onnx"}
+                """);
+
+        assertThatThrownBy(() -> Models.loadAndWarmUp(modelDir))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("name must match")
+                .hasMessageContaining("version is required")
+                .hasMessageContaining("task must be one of")
+                .hasMessageContaining("engine must be one of")
+                .hasMessageContaining("artifact missing.onnx is not a file");
+    }
+
+    private void install(String artifact, String manifest) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/models/" + artifact)) {
+            Files.copy(in, modelDir.resolve(artifact));
+        }
+        Files.writeString(modelDir.resolve("manifest.json"), manifest);
+    }
+
+    private static BufferedImage solid(int rgb, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
+    }
+
+    private static void assertChannelsNear(int rgb, int r, int g, int b) {
+        assertThat((rgb >> 16) & 0xFF).isCloseTo(r, org.assertj.core.data.Offset.offset(1));
+        assertThat((rgb >> 8) & 0xFF).isCloseTo(g, org.assertj.core.data.Offset.offset(1));
+        assertThat(rgb & 0xFF).isCloseTo(b, org.assertj.core.data.Offset.offset(1));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.kinfer.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ImageValidatorTest {
+    private final ImageValidator validator = new ImageValidator(1 << 20, 1_000_000);
+
+    @Test
+    void shouldAcceptACompleteImageAndSniffItsFormat() throws IOException {
+        byte[] png = encode(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "png");
+
+        ValidatedImage image = validator.validate(png);
+
+        assertThat(image.contentType()).isEqualTo("image/png");
+        assertThat(image.width()).isEqualTo(40);
+        assertThat(image.height()).isEqualTo(30);
+        assertThat(image.sha256()).hasSize(64).isEqualTo(ImageValidator.sha256(png));
+    }
+
+    @Test
+    void shouldRefuseATruncatedJpegThatTheJdkWouldFillWithGrey() throws IOException {
+        byte[] jpeg = encode(new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB), "jpeg");
+
+        assertThatThrownBy(() -> validator.validate(Arrays.copyOf(jpeg, jpeg.length / 2)))
+                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("corrupt-image"));
+    }
+
+    @Test
+    void shouldRefuseWhatIsNotAnImageEmptyOrTooLarge() throws IOException {
+        assertThatThrownBy(() -> validator.validate("hello".getBytes()))
+                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(415));
+        assertThatThrownBy(() -> validator.validate(new byte[0]))
+                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("empty-image"));
+        assertThatThrownBy(() -> validator.validate(new byte[(1 << 20) + 1]))
+                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("image-too-large"));
+        byte[] huge = encode(new BufferedImage(1001, 1000, BufferedImage.TYPE_BYTE_BINARY), "png");
+        assertThatThrownBy(() -> validator.validate(huge))
+                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("image-too-many-pixels"));
+    }
+
+    @Test
+    void shouldGiveEqualCacheKeysWhateverTheParameterOrder() {
+        var a = new java.util.LinkedHashMap<String, String>();
+        a.put("topK", "5");
+        a.put("threshold", "0.5");
+        var b = new java.util.LinkedHashMap<String, String>();
+        b.put("threshold", "0.5");
+        b.put("topK", "5");
+
+        assertThat(CacheKeys.of("m", null, a, java.util.List.of("h"))).isEqualTo(CacheKeys.of("m", null, b, java.util.List.of("h")));
+        assertThat(CacheKeys.of("m", null, a, java.util.List.of("h"))).isNotEqualTo(CacheKeys.of("m", "2", a, java.util.List.of("h")));
+    }
+
+    private static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+}

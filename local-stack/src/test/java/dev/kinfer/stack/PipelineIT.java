@@ -1,0 +1,275 @@
+package dev.kinfer.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline as {@code ./kinfer up} starts it (real KRaft broker, S3 server, schema registry, the three
+ * services as processes, the real IS-Net model), driven over HTTP and Kafka as a client would.
+ */
+class PipelineIT {
+    private static final Path PHOTOS = Path.of("/usr/share/doc/opencv-doc/examples/data");
+    private static final String MODEL = "remove-background";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static LocalStack stack;
+    private static HttpServer receiver;
+    private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+
+    private record Delivery(Map<String, List<String>> headers, byte[] body) {
+    }
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
+        Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "it-data");
+        StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
+                PortGuard.free(), PortGuard.free(), PortGuard.free());
+        stack = LocalStack.start(new StackConfig(home, data, home.resolve(".kinfer").resolve("cache"), ports));
+
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            deliveries.add(new Delivery(exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldRemoveTheBackgroundOfARealPhotoAndCallTheSignedWebhook() throws Exception {
+        byte[] photo = Files.readAllBytes(PHOTOS.resolve("messi5.jpg"));
+        String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+
+        HttpResponse<String> accepted = submit(MODEL, Map.of("callbackUrl", callback), "messi5.jpg", "image/jpeg", photo);
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+        Delivery delivery = await().atMost(Duration.ofMinutes(2)).until(() -> deliveryFor(jobId), d -> d != null);
+
+        assertThat(delivery.headers().get("X-kinfer-signature")).hasSize(1);
+        assertThat(signatureIsValid(delivery.headers().get("X-kinfer-signature").getFirst(), delivery.body())).isTrue();
+        JsonNode job = JSON.readTree(delivery.body());
+        assertThat(job.path("status").asText()).isEqualTo("SUCCEEDED");
+        JsonNode image = job.path("result").path("output").path("image");
+        assertThat(image.path("contentType").asText()).isEqualTo("image/png");
+
+        JsonNode polled = JSON.readTree(get(stack.apiUrl() + "/v1/jobs/" + jobId).body());
+        assertThat(polled.path("status").asText()).isEqualTo("SUCCEEDED");
+        byte[] png = HTTP.send(HttpRequest.newBuilder(URI.create(polled.at("/result/output/image/url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        BufferedImage cutOut = ImageIO.read(new ByteArrayInputStream(png));
+        BufferedImage original = ImageIO.read(new ByteArrayInputStream(photo));
+        assertThat(cutOut.getColorModel().hasAlpha()).isTrue();
+        assertThat(cutOut.getWidth()).isEqualTo(original.getWidth());
+        assertThat(cutOut.getHeight()).isEqualTo(original.getHeight());
+        // The pitch around the player is background: transparent corners, most pixels transparent, the player opaque.
+        for (int[] corner : new int[][] {{0, 0}, {cutOut.getWidth() - 1, 0}, {0, cutOut.getHeight() - 1}}) {
+            assertThat(alpha(cutOut, corner[0], corner[1])).isLessThan(16);
+        }
+        double transparent = fractionOfAlpha(cutOut, a -> a < 16);
+        double opaque = fractionOfAlpha(cutOut, a -> a > 240);
+        assertThat(transparent).isBetween(0.5, 0.97);
+        assertThat(opaque).isBetween(0.03, 0.5);
+        // the player's shirt, left of the image's centre, is kept with its own colours
+        assertThat(alpha(cutOut, 240, 150)).isGreaterThan(240);
+        assertThat(cutOut.getRGB(240, 150) & 0xFFFFFF).isEqualTo(original.getRGB(240, 150) & 0xFFFFFF);
+    }
+
+    @Test
+    void shouldRejectBadUploadsWithProblemDetailsAndWriteNothing() throws Exception {
+        long objectsBefore = storedObjects();
+        long requestsBefore = requestTopicEnd();
+        byte[] jpeg = Files.readAllBytes(PHOTOS.resolve("fruits.jpg"));
+
+        assertProblem(submit(MODEL, Map.of(), "notes.txt", "image/jpeg", "not an image".getBytes(StandardCharsets.UTF_8)),
+                415, "unsupported-image");
+        assertProblem(submit(MODEL, Map.of(), "cut.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2)), 400, "corrupt-image");
+        assertProblem(submit("no-such-model", Map.of(), "fruits.jpg", "image/jpeg", jpeg), 404, "unknown-model");
+        assertProblem(submit(MODEL, Map.of("callbackUrl", "ftp://example.org/x"), "fruits.jpg", "image/jpeg", jpeg),
+                400, "invalid-callback-url");
+        HttpResponse<String> noFile = HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/models/" + MODEL + "/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=b")
+                .POST(HttpRequest.BodyPublishers.ofString("--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(noFile, 400, "missing-image");
+
+        assertThat(storedObjects()).isEqualTo(objectsBefore);
+        assertThat(requestTopicEnd()).isEqualTo(requestsBefore);
+    }
+
+    @Test
+    void shouldDeadLetterAPoisonRecordWithItsOriginAndKeepServing() throws Exception {
+        String poisonKey = "poison-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("kinfer.requests." + MODEL, poisonKey, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        ConsumerRecord<String, byte[]> letter = awaitRecord("kinfer.requests." + MODEL + ".dlq", poisonKey);
+        assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("{\"not\":\"avro\"}");
+        assertThat(header(letter, "__kinfer.errors.topic")).isEqualTo("kinfer.requests." + MODEL);
+        assertThat(header(letter, "__kinfer.errors.offset")).matches("\\d+");
+        assertThat(header(letter, "__kinfer.errors.exception.message")).contains("magic byte");
+
+        HttpResponse<String> accepted = submit(MODEL, Map.of(), "baboon.jpg", "image/jpeg", Files.readAllBytes(PHOTOS.resolve("baboon.jpg")));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> JSON.readTree(get(stack.apiUrl() + "/v1/jobs/" + jobId).body()).path("status").asText(), "SUCCEEDED"::equals);
+    }
+
+    private static HttpResponse<String> submit(String model, Map<String, String> fields, String fileName, String contentType, byte[] file)
+            throws IOException, InterruptedException {
+        String boundary = "kinfer-" + UUID.randomUUID();
+        var body = new java.io.ByteArrayOutputStream();
+        for (var field : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+                    + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String code) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("code").asText()).isEqualTo(code);
+        assertThat(problem.path("detail").asText()).isNotBlank();
+    }
+
+    private static Delivery deliveryFor(String jobId) {
+        return deliveries.stream().filter(d -> jobId.equals(d.headers().getOrDefault("X-kinfer-delivery", List.of("")).getFirst()))
+                .findFirst().orElse(null);
+    }
+
+    /** Verifies as a receiver would, from the documented scheme alone: HMAC-SHA256(secret, t + "." + body). */
+    private static boolean signatureIsValid(String header, byte[] body) throws Exception {
+        String timestamp = header.substring(2, header.indexOf(','));
+        String given = header.substring(header.indexOf("v1=") + 3);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(stack.secrets().webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(mac.doFinal(body)).equals(given);
+    }
+
+    private static int alpha(BufferedImage image, int x, int y) {
+        return image.getRGB(x, y) >>> 24;
+    }
+
+    private static double fractionOfAlpha(BufferedImage image, java.util.function.IntPredicate test) {
+        long count = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if (test.test(alpha(image, x, y))) {
+                    count++;
+                }
+            }
+        }
+        return (double) count / ((long) image.getWidth() * image.getHeight());
+    }
+
+    private static long storedObjects() {
+        MinioClient s3 = MinioClient.builder().endpoint(stack.s3Endpoint())
+                .credentials(stack.secrets().s3AccessKey(), stack.secrets().s3SecretKey()).build();
+        return StreamSupport.stream(s3.listObjects(ListObjectsArgs.builder().bucket("kinfer").recursive(true).build()).spliterator(), false)
+                .count();
+    }
+
+    private static long requestTopicEnd() {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            var partitions = consumer.partitionsFor("kinfer.requests." + MODEL).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(topic));
+            return await().atMost(Duration.ofMinutes(1)).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        return record;
+                    }
+                }
+                return null;
+            }, r -> r != null);
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "pipeline-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
