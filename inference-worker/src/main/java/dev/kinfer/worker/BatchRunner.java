@@ -1,5 +1,6 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.schemas.Embedding;
 import dev.kinfer.schemas.ImageOutput;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
@@ -19,98 +20,98 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a batch of requests into their results: expired ones without running the model, inputs fetched
- * concurrently, one model call for the rest, outputs stored under keys derived from the request id.
- * Permanent problems of one request fail that request only; transient store failures propagate so the whole
- * poll is retried.
+ * Turns one batch into its results, in the batch's order: expired requests without running the model, inputs
+ * awaited (their download started at poll time), one model call for the rest, outputs stored under keys derived
+ * from the request id. A problem of one request fails that request only; a transient store failure propagates
+ * so that the worker rewinds and the batch runs again.
  */
 final class BatchRunner {
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
 
-    /** One request on its way through a batch. */
-    record Job(InferenceRequest request) {
-    }
-
     private final ModelRunner model;
     private final ObjectStore store;
-    private final InputFetcher fetcher;
-    private final ExecutorService io;
+    private final WorkerMetrics metrics;
     private final String workerId;
 
-    BatchRunner(ModelRunner model, ObjectStore store, ExecutorService io, String workerId) {
+    BatchRunner(ModelRunner model, ObjectStore store, WorkerMetrics metrics, String workerId) {
         this.model = model;
         this.store = store;
-        this.fetcher = new InputFetcher(store);
-        this.io = io;
+        this.metrics = metrics;
         this.workerId = workerId;
+    }
+
+    ModelRunner model() {
+        return model;
     }
 
     List<InferenceResult> run(List<Job> jobs) {
         Instant started = Instant.now();
         String version = model.manifest().version();
-        List<InferenceResult> results = new ArrayList<>(jobs.size());
-        List<Job> runnable = new ArrayList<>();
-        List<Future<List<BufferedImage>>> fetches = new ArrayList<>();
-        for (Job job : jobs) {
-            InferenceRequest request = job.request();
-            if (request.getDeadline() != null && request.getDeadline().isBefore(started)) {
-                results.add(Results.expired(request, version, timings(request, started, 0, 0, jobs.size())));
-            } else if (request.getInputs().size() != 1) {
-                results.add(Results.failed(request, version, timings(request, started, 0, 0, jobs.size()),
-                        ErrorCodes.WRONG_INPUT_COUNT, model.manifest().task() + " takes exactly one image, got "
-                                + request.getInputs().size(), false));
-            } else {
-                runnable.add(job);
-                fetches.add(io.submit(() -> fetcher.fetch(request.getInputs())));
-            }
-        }
-
-        List<Job> fetched = new ArrayList<>();
+        InferenceResult[] results = new InferenceResult[jobs.size()];
+        List<Integer> runnable = new ArrayList<>();
         List<List<BufferedImage>> inputs = new ArrayList<>();
-        for (int i = 0; i < runnable.size(); i++) {
-            InferenceRequest request = runnable.get(i).request();
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
+            metrics.startedWaiting(job.enqueuedAt(), started);
+            InferenceRequest request = job.request();
+            if (isExpired(request, started)) {
+                job.inputs().cancel(true);
+                results[i] = Results.expired(request, version, timings(request, started, 0, 0, jobs.size()));
+                continue;
+            }
             try {
-                inputs.add(await(fetches.get(i)));
-                fetched.add(runnable.get(i));
+                inputs.add(await(job.inputs()));
+                runnable.add(i);
             } catch (RequestFailure failure) {
-                results.add(Results.failed(request, version, timings(request, started, millisSince(started), 0, jobs.size()),
-                        failure.code(), failure.getMessage(), false));
+                results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()),
+                        failure.code(), failure.getMessage(), false);
             }
         }
-        long fetchMs = millisSince(started);
-        if (fetched.isEmpty()) {
-            return results;
+        Duration fetchTime = Duration.between(started, Instant.now());
+        if (!runnable.isEmpty()) {
+            runModel(jobs, runnable, inputs, results, started, fetchTime);
         }
+        return Arrays.asList(results);
+    }
 
+    private void runModel(List<Job> jobs, List<Integer> runnable, List<List<BufferedImage>> inputs, InferenceResult[] results,
+                          Instant started, Duration fetchTime) {
+        String version = model.manifest().version();
         Instant inferenceStart = Instant.now();
         List<ModelOutput> outputs;
         try {
             outputs = model.run(inputs);
         } catch (RuntimeException e) {
-            log.error("model {} failed on a batch of {}", model.manifest().name(), fetched.size(), e);
-            for (Job job : fetched) {
-                results.add(Results.failed(job.request(), version, timings(job.request(), started, fetchMs, 0, fetched.size()),
-                        ErrorCodes.MODEL_ERROR, "the model failed: " + e.getMessage(), true));
+            log.error("model {} failed on a batch of {}", model.manifest().name(), runnable.size(), e);
+            for (int i : runnable) {
+                InferenceRequest request = jobs.get(i).request();
+                results[i] = Results.failed(request, version, timings(request, started, fetchTime.toMillis(), 0, runnable.size()),
+                        ErrorCodes.MODEL_ERROR, "the model failed: " + e.getMessage(), true);
             }
-            return results;
+            return;
         }
-        long inferenceMs = millisSince(inferenceStart);
-        for (int i = 0; i < fetched.size(); i++) {
-            InferenceRequest request = fetched.get(i).request();
-            Object output = store(request.getRequestId(), outputs.get(i));
-            results.add(Results.succeeded(request, version, timings(request, started, fetchMs, inferenceMs, fetched.size()), output));
+        Duration inferenceTime = Duration.between(inferenceStart, Instant.now());
+        metrics.batch(runnable.size(), fetchTime, inferenceTime);
+        for (int k = 0; k < runnable.size(); k++) {
+            InferenceRequest request = jobs.get(runnable.get(k)).request();
+            Object output = store(request.getRequestId(), outputs.get(k));
+            results[runnable.get(k)] = Results.succeeded(request, version,
+                    timings(request, started, fetchTime.toMillis(), inferenceTime.toMillis(), runnable.size()), output);
         }
-        return results;
+    }
+
+    static boolean isExpired(InferenceRequest request, Instant now) {
+        return request.getDeadline() != null && request.getDeadline().isBefore(now);
     }
 
     private Object store(String requestId, ModelOutput output) {
@@ -122,10 +123,17 @@ final class BatchRunner {
                 yield new ImageOutput(new ImageRef(uri.toString(), sha256(png), "image/png",
                         product.image().getWidth(), product.image().getHeight(), (long) png.length));
             }
+            case ModelOutput.VectorProduct vector -> {
+                List<Float> values = new ArrayList<>(vector.vector().length);
+                for (float v : vector.vector()) {
+                    values.add(v);
+                }
+                yield new Embedding(values);
+            }
         };
     }
 
-    private Timings timings(InferenceRequest request, Instant started, long fetchMs, long inferenceMs, int batchSize) {
+    Timings timings(InferenceRequest request, Instant started, long fetchMs, long inferenceMs, int batchSize) {
         long queuedMs = Math.max(0, Duration.between(request.getSubmittedAt(), started).toMillis());
         return new Timings(queuedMs, fetchMs, inferenceMs, batchSize, workerId);
     }
@@ -135,17 +143,13 @@ final class BatchRunner {
             return fetch.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
-                throw cause; // RequestFailure (this request only) or ObjectStoreException (retry the poll)
+                throw cause; // RequestFailure (this request only) or ObjectStoreException (rewind and retry)
             }
             throw new ObjectStoreException("fetch failed: " + e.getCause(), true, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ObjectStoreException("interrupted while fetching inputs", true, e);
         }
-    }
-
-    private static long millisSince(Instant start) {
-        return Duration.between(start, Instant.now()).toMillis();
     }
 
     private static byte[] png(BufferedImage image) {

@@ -7,14 +7,16 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * {@code /health/live} and {@code /health/ready} for orchestrators. The worker is ready only once its model is
+ * {@code /health/live}, {@code /health/ready} and {@code /metrics} for orchestrators and Prometheus. The worker is ready only once its model is
  * loaded and warmed up; until then, or if loading failed, {@code ready} answers 503 with the reason.
  */
 final class HealthServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicReference<String> notReadyBecause = new AtomicReference<>("loading the model");
+    private final AtomicReference<Supplier<String>> metrics = new AtomicReference<>(() -> "");
 
     HealthServer(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -23,7 +25,13 @@ final class HealthServer implements AutoCloseable {
             String reason = notReadyBecause.get();
             respond(exchange, reason == null ? 200 : 503, reason == null ? "ready" : "not ready: " + reason);
         });
+        server.createContext("/metrics", exchange -> respond(exchange, 200, metrics.get().get()));
         server.start();
+    }
+
+    /** Serves {@code scrape}'s Prometheus text at /metrics. */
+    void metrics(Supplier<String> scrape) {
+        metrics.set(scrape);
     }
 
     int port() {

@@ -1,21 +1,30 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
-import dev.kinfer.schemas.serde.SchemaRegistryException;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.schemas.serde.SchemaRegistryException;
 import dev.kinfer.store.ObjectStoreException;
+import java.awt.image.BufferedImage;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -30,32 +40,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consume-infer-produce loop for one model. Records are read as raw bytes so that a record which is not a
- * valid request is dead-lettered instead of stopping its partition. Everything one poll produces (results and
- * dead letters) commits in one transaction with the poll's offsets, so each request ends as exactly one result.
+ * The worker's loop for one model: the only thread that touches the consumer and the producer.
+ *
+ * <p>It polls, starts each request's input download at once, and queues requests in the {@link Batcher}.
+ * Whenever the model is idle it hands it the next ready batch, which runs on the inference thread while this
+ * loop keeps polling (within {@code max.poll.interval.ms} however slow the model) and prefetching. Finished
+ * records go to the {@link OffsetLedger}; each finished prefix commits in one transaction with its outputs (results
+ * and dead letters), so every request ends as exactly one result. Intake pauses at a high-water mark of queued
+ * requests and resumes at the low-water mark.
+ *
+ * <p>Failure decisions live here: a record that cannot be read is dead-lettered; a request that cannot succeed
+ * becomes a FAILED result (in {@link BatchRunner}); anything transient (store, broker, registry unreachable)
+ * aborts the open transaction and rewinds every partition to its last committed offset after a backoff; a fenced
+ * or unauthorised producer stops the worker.
  */
 final class RequestWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RequestWorker.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final AvroDeserializer<InferenceRequest> requests;
     private final AvroSerializer<InferenceResult> results;
     private final BatchRunner batches;
-    private final int maxBatchSize;
+    private final InputFetcher fetcher;
+    private final ExecutorService io;
+    private final ExecutorService inference;
+    private final WorkerMetrics metrics;
+    private final Batcher batcher;
+    private final OffsetLedger ledger = new OffsetLedger();
+    private final int highWater;
+    private final int lowWater;
     private final String requestTopic;
     private final String deadLetterTopic;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
+    private Future<List<InferenceResult>> inFlight;
+    private List<Job> inFlightJobs = List.of();
+    private boolean paused;
+
     RequestWorker(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
-                  BatchRunner batches, String model, int maxBatchSize) {
+                  BatchRunner batches, InputFetcher fetcher, ExecutorService io, ExecutorService inference, WorkerMetrics metrics,
+                  WorkerConfig config) {
         this.consumer = consumer;
         this.producer = producer;
         this.requests = new AvroDeserializer<>(registry, InferenceRequest.class);
         this.results = new AvroSerializer<>(registry);
         this.batches = batches;
-        this.maxBatchSize = maxBatchSize;
+        this.fetcher = fetcher;
+        this.io = io;
+        this.inference = inference;
+        this.metrics = metrics;
+        this.batcher = new Batcher(config.maxBatchSize(), config.maxDelay());
+        this.highWater = config.queueCapacity();
+        this.lowWater = Math.max(1, config.queueCapacity() / 2);
+        String model = batches.model().manifest().name();
         this.requestTopic = Topics.requests(model);
         this.deadLetterTopic = Topics.deadLetters(model);
     }
@@ -64,75 +105,223 @@ final class RequestWorker implements Runnable {
     public void run() {
         try {
             producer.initTransactions();
-            consumer.subscribe(List.of(requestTopic));
+            consumer.subscribe(List.of(requestTopic), new Rebalance());
             while (running.get()) {
-                ConsumerRecords<String, byte[]> polled = consumer.poll(WorkerConfig.POLL_TIMEOUT);
-                if (!polled.isEmpty()) {
-                    processOrRewind(polled);
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
+                        intake(record);
+                    }
+                    step();
+                } catch (WakeupException e) {
+                    // the inference thread finished a batch, or stop() was called: loop round to see which
+                } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+                    throw e;
+                } catch (ObjectStoreException | KafkaException e) {
+                    recover(e);
                 }
             }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
+            drainForShutdown();
         } finally {
+            inference.shutdownNow();
             consumer.close();
             producer.close();
         }
     }
 
-    /** Stops the loop from another thread; the poll in progress commits or aborts first. */
+    /** Stops intake; the batch in the model finishes (within a grace period) and what is done commits. */
     void stop() {
         running.set(false);
         consumer.wakeup();
     }
 
-    private void processOrRewind(ConsumerRecords<String, byte[]> polled) {
+    private Duration pollTimeout() {
+        if (inFlight != null) {
+            return POLL_TIMEOUT; // woken up early when the batch finishes
+        }
+        Duration untilReady = batcher.timeUntilReady(Instant.now());
+        return batcher.size() == 0 || untilReady.compareTo(POLL_TIMEOUT) > 0 ? POLL_TIMEOUT : untilReady;
+    }
+
+    private void step() {
+        collectFinishedBatch();
+        startNextBatch();
+        commitFinished();
+        applyBackPressure();
+    }
+
+    private void intake(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        ledger.track(partition, record.offset());
+        InferenceRequest request;
+        try {
+            request = requests.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            if (e instanceof SchemaRegistryException registry && registry.isUnreachable()) {
+                throw registry; // not the record's fault
+            }
+            log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            metrics.deadLettered();
+            ledger.complete(partition, record.offset(), List.of(DeadLetters.of(deadLetterTopic, record, e)));
+            return;
+        }
+        Instant now = Instant.now();
+        String version = batches.model().manifest().version();
+        if (BatchRunner.isExpired(request, now)) {
+            finish(partition, record.offset(), request, Results.expired(request, version, batches.timings(request, now, 0, 0, 0)));
+        } else if (request.getInputs().size() != 1) {
+            finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
+                    ErrorCodes.WRONG_INPUT_COUNT, batches.model().manifest().task() + " takes exactly one image, got "
+                            + request.getInputs().size(), false));
+        } else {
+            ImageRef input = request.getInputs().getFirst();
+            Future<List<BufferedImage>> inputs = io.submit(() -> fetcher.fetch(request.getInputs()));
+            batcher.add(new Job(partition, record.offset(), request, now, batches.model().bucket(input.getWidth(), input.getHeight()), inputs));
+        }
+    }
+
+    private void collectFinishedBatch() {
+        if (inFlight == null || !inFlight.isDone()) {
+            return;
+        }
+        Future<List<InferenceResult>> done = inFlight;
+        List<Job> jobs = inFlightJobs;
+        inFlight = null;
+        inFlightJobs = List.of();
+        List<InferenceResult> finished = resultOf(done);
+        for (int i = 0; i < jobs.size(); i++) {
+            finish(jobs.get(i).partition(), jobs.get(i).offset(), jobs.get(i).request(), finished.get(i));
+        }
+    }
+
+    private static List<InferenceResult> resultOf(Future<List<InferenceResult>> done) {
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ObjectStoreException("interrupted", true, e);
+        }
+    }
+
+    private void startNextBatch() {
+        if (inFlight != null) {
+            return;
+        }
+        batcher.nextReady(Instant.now()).ifPresent(batch -> {
+            inFlightJobs = batch;
+            inFlight = inference.submit(() -> {
+                try {
+                    return batches.run(batch);
+                } finally {
+                    consumer.wakeup(); // the one consumer call that is safe from another thread
+                }
+            });
+        });
+    }
+
+    private void finish(TopicPartition partition, long offset, InferenceRequest request, InferenceResult result) {
+        metrics.result(result, request.getSubmittedAt());
+        ledger.complete(partition, offset, List.of(new ProducerRecord<>(Topics.RESULTS, result.getRequestId(),
+                results.serialize(Topics.RESULTS, result))));
+    }
+
+    private void commitFinished() {
+        commit(ledger.drain());
+    }
+
+    private void commit(OffsetLedger.Committable committable) {
+        if (committable.isEmpty()) {
+            return;
+        }
         producer.beginTransaction();
         try {
-            process(polled);
-            producer.sendOffsetsToTransaction(nextOffsets(polled), consumer.groupMetadata());
+            committable.outputs().forEach(producer::send);
+            producer.sendOffsetsToTransaction(committable.offsets(), consumer.groupMetadata());
             producer.commitTransaction();
-        } catch (ProducerFencedException | AuthorizationException e) {
-            throw e; // another instance took over this transactional id, or we may not write: nothing to retry
-        } catch (ObjectStoreException | KafkaException e) {
-            // Transient by nature (store or broker hiccup): nothing of this poll is visible downstream, so read it again.
-            log.warn("aborting a poll of {} records, will retry: {}", polled.count(), e.toString());
+        } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+            throw e;
+        } catch (KafkaException e) {
             producer.abortTransaction();
-            rewind(polled);
-            sleep(RETRY_BACKOFF);
+            throw e;
         }
     }
 
-    private void process(ConsumerRecords<String, byte[]> polled) {
-        List<BatchRunner.Job> jobs = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : polled) {
+    private void applyBackPressure() {
+        int queued = batcher.size();
+        metrics.queued(queued);
+        if (!paused && queued >= highWater) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (paused && queued <= lowWater) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        }
+        metrics.paused(paused);
+    }
+
+    /** A transient failure: forget everything uncommitted and read it again from the committed offsets. */
+    private void recover(RuntimeException e) {
+        log.warn("transient failure, rewinding to the last committed offsets: {}", e.toString());
+        awaitInFlight(SHUTDOWN_GRACE);
+        inFlight = null;
+        inFlightJobs = List.of();
+        batcher.clear().forEach(job -> job.inputs().cancel(true));
+        ledger.clear();
+        sleep(RETRY_BACKOFF);
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(assigned);
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, offset.offset());
+            }
+        }
+    }
+
+    /** The committed offsets, asked again if the inference thread's wake-up call interrupts the question. */
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets(Set<TopicPartition> partitions) {
+        while (true) {
             try {
-                jobs.add(new BatchRunner.Job(requests.deserialize(record.topic(), record.value())));
-            } catch (SerializationException e) {
-                if (e instanceof SchemaRegistryException registry && registry.isUnreachable()) {
-                    throw registry; // not the record's fault: retry the poll
-                }
-                log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-                producer.send(DeadLetters.of(deadLetterTopic, record, e));
-            }
-        }
-        for (int from = 0; from < jobs.size(); from += maxBatchSize) {
-            for (InferenceResult result : batches.run(jobs.subList(from, Math.min(jobs.size(), from + maxBatchSize)))) {
-                producer.send(new ProducerRecord<>(Topics.RESULTS, result.getRequestId(),
-                        results.serialize(Topics.RESULTS, result)));
+                return consumer.committed(partitions);
+            } catch (WakeupException e) {
+                // a late wake-up from the batch that was just abandoned
             }
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> polled) {
-        return polled.partitions().stream().collect(Collectors.toMap(tp -> tp,
-                tp -> new OffsetAndMetadata(polled.records(tp).getLast().offset() + 1)));
+    private void drainForShutdown() {
+        consumer.pause(consumer.assignment());
+        try {
+            awaitInFlight(SHUTDOWN_GRACE);
+            collectFinishedBatch();
+            commitFinished();
+            log.info("stopped; {} polled requests left uncommitted for the next owner", ledger.uncommitted());
+        } catch (RuntimeException e) {
+            log.warn("could not commit while stopping; the next owner re-reads from the last commit: {}", e.toString());
+        }
+        batcher.clear().forEach(job -> job.inputs().cancel(true));
     }
 
-    private void rewind(ConsumerRecords<String, byte[]> polled) {
-        for (TopicPartition tp : polled.partitions()) {
-            consumer.seek(tp, polled.records(tp).getFirst().offset());
+    private void awaitInFlight(Duration grace) {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            inFlight.cancel(true);
+            inFlight = null;
+            inFlightJobs = List.of();
+        } catch (ExecutionException e) {
+            // collected (and reported) by the caller
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -141,6 +330,37 @@ final class RequestWorker implements Runnable {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Commits what is done before partitions go; drops what is not (the next owner re-reads it). */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                commit(ledger.drain(partitions));
+            } catch (KafkaException e) {
+                log.warn("could not commit revoked partitions {}: {}", partitions, e.toString());
+            }
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (paused) {
+                consumer.pause(partitions);
+            }
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> gone = new HashSet<>(partitions);
+            ledger.forget(gone);
+            batcher.remove(gone).forEach(job -> job.inputs().cancel(true));
         }
     }
 }

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts one worker process: health endpoint, model, topics, then the consume-infer-produce loop. */
+/** Starts one worker process: health and metrics endpoint, model, topics, then the loop; SIGTERM stops it cleanly. */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
 
@@ -35,10 +35,10 @@ public final class WorkerMain {
     public static void main(String[] args) throws Exception {
         WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
         try (HealthServer health = new HealthServer(config.healthPort())) {
-            log.info("health on port {}", health.port());
+            log.info("health and metrics on port {}", health.port());
             ModelRunner model;
             try {
-                model = Models.loadAndWarmUp(config.modelDir());
+                model = Models.loadAndWarmUp(config.modelDir(), config.maxBatchSize());
             } catch (ModelLoadException e) {
                 // Stay up and unready, saying why, rather than consuming requests we would all fail.
                 health.notReady(e.getMessage());
@@ -47,15 +47,19 @@ public final class WorkerMain {
                 return;
             }
             String name = model.manifest().name();
-            log.info("model {}:{} ({}, {}) loaded and warmed up", name, model.manifest().version(),
-                    model.manifest().task(), model.manifest().engine());
+            log.info("model {}:{} ({}, {}, device {}) loaded and warmed up", name, model.manifest().version(),
+                    model.manifest().task(), model.manifest().engine(), model.manifest().device());
             ensureTopics(config, name);
 
+            WorkerMetrics metrics = new WorkerMetrics(name, model.manifest().version());
+            health.metrics(metrics::scrape);
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+            ExecutorService inference = Executors.newSingleThreadExecutor(r -> new Thread(r, "inference-" + name));
             ObjectStore store = new ObjectStore(config.store());
-            RequestWorker worker = new RequestWorker(consumer(config, name), producer(config, name),
-                    new SchemaRegistryClient(config.registryUrl()), new BatchRunner(model, store, io, config.workerId()),
-                    name, config.maxBatchSize());
+            KafkaConsumer<String, byte[]> consumer = consumer(config, name);
+            metrics.bind(consumer);
+            RequestWorker worker = new RequestWorker(consumer, producer(config, name), new SchemaRegistryClient(config.registryUrl()),
+                    new BatchRunner(model, store, metrics, config.workerId()), new InputFetcher(store), io, inference, metrics, config);
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();
@@ -66,7 +70,8 @@ public final class WorkerMain {
                 }
             }));
             health.ready();
-            log.info("worker {} consuming {}", config.workerId(), Topics.requests(name));
+            log.info("worker {} consuming {} (max batch {}, max delay {} ms)", config.workerId(), Topics.requests(name),
+                    config.maxBatchSize(), config.maxDelay().toMillis());
             loop.join();
             io.shutdownNow();
             store.close();
@@ -91,9 +96,9 @@ public final class WorkerMain {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                // A poll's records are processed before the next poll, so take no more than one batch at a time.
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchSize(),
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis()),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchSize() * 2,
+                // A crashed worker's partitions move to the others within this.
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -102,7 +107,10 @@ public final class WorkerMain {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, config.workerId(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kinfer-worker-" + model + "-" + config.workerId(),
-                ProducerConfig.LINGER_MS_CONFIG, 0),
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                // A transaction only spans a commit (never a model call), so a crashed worker's open one may be
+                // aborted soon, which unblocks read_committed readers of the result partitions it wrote to.
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000),
                 new StringSerializer(), new ByteArraySerializer());
     }
 }

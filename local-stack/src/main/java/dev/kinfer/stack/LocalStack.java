@@ -39,10 +39,22 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything; on any failure stops what already started and rethrows. */
     static LocalStack start(StackConfig config) throws Exception {
+        return start(config, true);
+    }
+
+    /** Starts the broker, S3 and the registry only; services are added with {@link #startWorker}. */
+    static LocalStack startInfrastructure(StackConfig config) throws Exception {
+        return start(config, false);
+    }
+
+    private static LocalStack start(StackConfig config, boolean withServices) throws Exception {
         PortGuard.requireFree(config.ports());
         LocalStack stack = new LocalStack(config);
         try {
-            stack.startAll();
+            stack.startInfrastructure();
+            if (withServices) {
+                stack.startServices();
+            }
             return stack;
         } catch (Exception e) {
             stack.close();
@@ -50,12 +62,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startAll() throws Exception {
+    private void startInfrastructure() throws Exception {
         StackConfig.Ports ports = config.ports();
         Path data = config.dataDir();
         Path logs = data.resolve("logs");
         secrets = Secrets.loadOrCreate(data);
-        Path modelDir = DemoModels.backgroundRemoval(config.cacheDir());
 
         log.info("starting Kafka (KRaft) on 127.0.0.1:{}", ports.kafka());
         EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), ports.kafka(), ports.controller());
@@ -75,7 +86,13 @@ public final class LocalStack implements AutoCloseable {
                         + ";DB_CLOSE_ON_EXIT=FALSE"), logs);
         registry.awaitReady(registryUrl() + "/subjects", SERVICE_START);
         requireBackwardCompatibility();
+    }
 
+    private void startServices() throws Exception {
+        StackConfig.Ports ports = config.ports();
+        Path data = config.dataDir();
+        Path logs = data.resolve("logs");
+        Path modelDir = DemoModels.backgroundRemoval(config.cacheDir());
         Map<String, String> common = commonEnvironment();
 
         ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
@@ -84,16 +101,22 @@ public final class LocalStack implements AutoCloseable {
                         "KINFER_WEBHOOK_SECRET", secrets.webhookSecret(),
                         // On one machine the webhook receiver is usually on this machine too.
                         "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128")), logs);
-        ChildProcess worker = child("inference-worker", workerJvm(), List.of("dev.kinfer.worker.WorkerMain"),
-                with(common, Map.of("KINFER_MODEL_DIR", modelDir.toString(),
-                        "KINFER_WORKER_ID", "worker-1",
-                        "KINFER_HEALTH_PORT", Integer.toString(ports.worker()))), logs);
+        ChildProcess worker = startWorker("worker-1", modelDir, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4"));
         sink.awaitReady(sinkUrl() + "/health/ready", SERVICE_START);
         worker.awaitReady("http://127.0.0.1:" + ports.worker() + "/health/ready", SERVICE_START);
 
         ChildProcess ingest = child("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
                 with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl())), logs);
         ingest.awaitReady(apiUrl() + "/health/ready", SERVICE_START);
+    }
+
+    /** Starts an inference worker process for the model in {@code modelDir} (not waiting for it to be ready). */
+    ChildProcess startWorker(String workerId, Path modelDir, int healthPort, Map<String, String> settings) throws IOException {
+        Map<String, String> env = with(commonEnvironment(), settings);
+        env.put("KINFER_MODEL_DIR", modelDir.toString());
+        env.put("KINFER_WORKER_ID", workerId);
+        env.put("KINFER_HEALTH_PORT", Integer.toString(healthPort));
+        return child("inference-" + workerId, workerJvm(), List.of("dev.kinfer.worker.WorkerMain"), env, config.dataDir().resolve("logs"));
     }
 
     private ChildProcess child(String name, List<String> jvm, List<String> main, Map<String, String> env, Path logs) throws IOException {

@@ -23,7 +23,7 @@ final class BackgroundRemoval {
     }
 
     static ModelRunner load(ModelManifest manifest, java.nio.file.Path modelDir) {
-        return new DjlRunner<>(manifest, modelDir, float[].class, new MaskTranslator(), BackgroundRemoval::cutOut);
+        return new DjlRunner<>(manifest, modelDir, float[].class, new MaskTranslator(), BackgroundRemoval::cutOut, true);
     }
 
     /** Image in, 1024x1024 foreground mask (row-major, values in [0, 1]) out. */

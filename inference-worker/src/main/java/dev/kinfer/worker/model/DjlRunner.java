@@ -22,15 +22,19 @@ final class DjlRunner<O> implements ModelRunner {
     private final ZooModel<Image, O> model;
     private final Predictor<Image, O> predictor;
     private final BiFunction<BufferedImage, O, ModelOutput> decoder;
+    private final boolean resizesInput;
 
+    /** @param resizesInput whether the translator brings every input to one shape (so sizes may share a batch) */
     DjlRunner(ModelManifest manifest, Path modelDir, Class<O> rawOutput, Translator<Image, O> translator,
-              BiFunction<BufferedImage, O, ModelOutput> decoder) {
+              BiFunction<BufferedImage, O, ModelOutput> decoder, boolean resizesInput) {
         this.manifest = manifest;
         this.decoder = decoder;
+        this.resizesInput = resizesInput;
         Criteria<Image, O> criteria = Criteria.builder()
                 .setTypes(Image.class, rawOutput)
                 .optModelPath(modelDir.resolve(manifest.artifact()))
                 .optEngine(manifest.engine())
+                .optDevice(Devices.forManifest(manifest))
                 .optTranslator(translator)
                 .build();
         try {
@@ -45,6 +49,11 @@ final class DjlRunner<O> implements ModelRunner {
     @Override
     public ModelManifest manifest() {
         return manifest;
+    }
+
+    @Override
+    public String bucket(int width, int height) {
+        return resizesInput ? "any" : width + "x" + height;
     }
 
     @Override

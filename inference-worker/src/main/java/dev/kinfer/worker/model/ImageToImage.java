@@ -21,7 +21,7 @@ final class ImageToImage {
 
     static ModelRunner load(ModelManifest manifest, Path modelDir) {
         return new DjlRunner<>(manifest, modelDir, Image.class, new PixelTranslator(),
-                (original, output) -> new ModelOutput.ImageProduct((BufferedImage) output.getWrappedImage()));
+                (original, output) -> new ModelOutput.ImageProduct((BufferedImage) output.getWrappedImage()), false);
     }
 
     static final class PixelTranslator implements Translator<Image, Image> {

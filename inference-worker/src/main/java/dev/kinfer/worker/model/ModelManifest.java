@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,12 +20,20 @@ import java.util.Set;
  * @param engine   {@code OnnxRuntime} or {@code PyTorch}
  * @param artifact the artifact's file name, relative to the manifest
  * @param license  the artifact's licence, shown to users
+ * @param device   {@code auto} (a GPU if the engine sees one), {@code cpu} or {@code gpu:N}; default auto
+ * @param options  task-specific settings (e.g. the synthetic model's costs)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ModelManifest(String name, String version, String task, String engine, String artifact, String license) {
+public record ModelManifest(String name, String version, String task, String engine, String artifact, String license,
+                            String device, Map<String, String> options) {
     public static final String FILE_NAME = "manifest.json";
-    public static final Set<String> TASKS = Set.of("remove-background", "stylize");
-    public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch");
+    public static final Set<String> TASKS = Set.of("remove-background", "stylize", "synthetic");
+    public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch", "Synthetic");
+
+    public ModelManifest {
+        device = device == null ? "auto" : device;
+        options = options == null ? Map.of() : Map.copyOf(options);
+    }
 
     /** Reads and validates the manifest in {@code modelDir}, naming every problem at once. */
     public static ModelManifest read(Path modelDir) {
@@ -48,7 +57,11 @@ public record ModelManifest(String name, String version, String task, String eng
         if (!ENGINES.contains(manifest.engine())) {
             problems.add("engine must be one of " + ENGINES + " (was " + manifest.engine() + ")");
         }
-        if (manifest.artifact() == null || !Files.isRegularFile(modelDir.resolve(manifest.artifact()))) {
+        if (!Devices.isValid(manifest.device())) {
+            problems.add("device must be auto, cpu or gpu:N (was " + manifest.device() + ")");
+        }
+        boolean synthetic = "Synthetic".equals(manifest.engine());
+        if (!synthetic && (manifest.artifact() == null || !Files.isRegularFile(modelDir.resolve(manifest.artifact())))) {
             problems.add("artifact " + manifest.artifact() + " is not a file in " + modelDir);
         }
         if (!problems.isEmpty()) {

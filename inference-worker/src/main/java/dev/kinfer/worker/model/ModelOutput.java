@@ -7,4 +7,8 @@ public sealed interface ModelOutput {
     /** An image (PNG-encoded when stored); image-to-image tasks. */
     record ImageProduct(BufferedImage image) implements ModelOutput {
     }
+
+    /** A vector (embeddings; the synthetic benchmark model). */
+    record VectorProduct(float[] vector) implements ModelOutput {
+    }
 }

@@ -25,7 +25,7 @@ class ModelsTest {
         BufferedImage red = solid(0xC83214, 6, 4);
         BufferedImage grey = solid(0x808080, 6, 4);
 
-        try (ModelRunner runner = Models.loadAndWarmUp(modelDir)) {
+        try (ModelRunner runner = Models.loadAndWarmUp(modelDir, 2)) {
             List<ModelOutput> outputs = runner.run(List.of(List.of(red), List.of(grey)));
 
             assertThat(outputs).hasSize(2);
@@ -44,7 +44,7 @@ class ModelsTest {
                 {"name": "Bad Name", "version": "", "task": "dance", "engine": "TensorFlow", "artifact": "missing.onnx"}
                 """);
 
-        assertThatThrownBy(() -> Models.loadAndWarmUp(modelDir))
+        assertThatThrownBy(() -> Models.loadAndWarmUp(modelDir, 2))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("name must match")
                 .hasMessageContaining("version is required")

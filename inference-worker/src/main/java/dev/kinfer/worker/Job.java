@@ -1,0 +1,18 @@
+package dev.kinfer.worker;
+
+import dev.kinfer.schemas.InferenceRequest;
+import java.awt.image.BufferedImage;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One request between poll and result. Its inputs start downloading the moment it is polled, so they are
+ * usually decoded by the time its batch reaches the model.
+ *
+ * @param bucket the batching bucket: requests in one batch share it
+ */
+record Job(TopicPartition partition, long offset, InferenceRequest request, Instant enqueuedAt, String bucket,
+           Future<List<BufferedImage>> inputs) {
+}

@@ -1,0 +1,86 @@
+package dev.kinfer.worker;
+
+import dev.kinfer.schemas.InferenceResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+
+/**
+ * The worker's metrics, tagged by model and version, scraped at {@code /metrics}. Consumer lag per partition
+ * ({@code kafka_consumer_fetch_manager_records_lag}) comes from the Kafka client's own metrics.
+ */
+final class WorkerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Tags tags;
+    private final DistributionSummary batchSize;
+    private final Timer queueWait;
+    private final Timer fetch;
+    private final Timer inference;
+    private final Timer endToEnd;
+    private final Counter deadLettered;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger paused = new AtomicInteger();
+
+    WorkerMetrics(String model, String version) {
+        tags = Tags.of("model", model, "version", version);
+        batchSize = DistributionSummary.builder("kinfer_batch_size").description("requests per model call").tags(tags)
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
+        queueWait = timer("kinfer_queue_wait", "from enqueue in the worker to the start of its batch");
+        fetch = timer("kinfer_fetch", "fetching and decoding a batch's inputs, beyond what prefetch hid");
+        inference = timer("kinfer_inference", "one model call");
+        endToEnd = timer("kinfer_end_to_end", "from submission to result");
+        deadLettered = Counter.builder("kinfer_dead_lettered").description("records sent to the DLQ").tags(tags).register(registry);
+        Gauge.builder("kinfer_queued", queued, AtomicInteger::get).description("requests polled and not yet in a model call")
+                .tags(tags).register(registry);
+        Gauge.builder("kinfer_paused", paused, AtomicInteger::get).description("1 while intake is paused by back-pressure")
+                .tags(tags).register(registry);
+    }
+
+    private Timer timer(String name, String description) {
+        return Timer.builder(name).description(description).tags(tags).publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    }
+
+    void bind(Consumer<?, ?> consumer) {
+        new KafkaClientMetrics(consumer).bindTo(registry);
+    }
+
+    void batch(int size, Duration fetchTime, Duration inferenceTime) {
+        batchSize.record(size);
+        fetch.record(fetchTime);
+        inference.record(inferenceTime);
+    }
+
+    void startedWaiting(Instant enqueuedAt, Instant now) {
+        queueWait.record(Duration.between(enqueuedAt, now));
+    }
+
+    void result(InferenceResult result, Instant submittedAt) {
+        registry.counter("kinfer_results", tags.and("status", result.getStatus().name())).increment();
+        endToEnd.record(Duration.between(submittedAt, result.getCompletedAt()));
+    }
+
+    void deadLettered() {
+        deadLettered.increment();
+    }
+
+    void queued(int count) {
+        queued.set(count);
+    }
+
+    void paused(boolean isPaused) {
+        paused.set(isPaused ? 1 : 0);
+    }
+
+    String scrape() {
+        return registry.scrape();
+    }
+}
