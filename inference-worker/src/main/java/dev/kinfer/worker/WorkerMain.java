@@ -56,6 +56,7 @@ public final class WorkerMain {
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
             ExecutorService inference = Executors.newSingleThreadExecutor(r -> new Thread(r, "inference-" + name));
             ObjectStore store = new ObjectStore(config.store());
+            store.ensureBucket(); // outputs go there, whether or not an ingest-api has created it yet
             KafkaConsumer<String, byte[]> consumer = consumer(config, name);
             metrics.bind(consumer);
             RequestWorker worker = new RequestWorker(consumer, producer(config, name), new SchemaRegistryClient(config.registryUrl()),

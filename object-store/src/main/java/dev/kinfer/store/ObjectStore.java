@@ -22,6 +22,7 @@ import okhttp3.OkHttpClient;
  */
 public final class ObjectStore implements AutoCloseable {
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
+    private static final Set<String> CREATED_MEANWHILE = Set.of("BucketAlreadyOwnedByYou", "BucketAlreadyExists");
 
     private final StoreConfig config;
     private final OkHttpClient http;
@@ -53,11 +54,17 @@ public final class ObjectStore implements AutoCloseable {
         return new S3Uri(config.bucket(), "outputs/" + requestId + "/" + fileName);
     }
 
-    /** Creates the bucket if it is missing. */
+    /** Creates the bucket if it is missing; several processes may race to do so at start. */
     public void ensureBucket() {
         call("create bucket " + config.bucket(), () -> {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).build());
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).build());
+                } catch (ErrorResponseException e) {
+                    if (!CREATED_MEANWHILE.contains(e.errorResponse().code())) {
+                        throw e;
+                    }
+                }
             }
             return null;
         });
