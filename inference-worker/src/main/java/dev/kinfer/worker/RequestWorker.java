@@ -156,8 +156,8 @@ final class RequestWorker implements Runnable {
         try {
             request = requests.deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            if (e instanceof SchemaRegistryException registry && registry.isUnreachable()) {
-                throw registry; // not the record's fault
+            if (e instanceof SchemaRegistryException registry && registry.isTransient()) {
+                throw registry; // the registry's problem, not the record's: retry
             }
             log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             metrics.deadLettered();

@@ -1,12 +1,21 @@
 package dev.kinfer.ingest;
 
+import org.slf4j.LoggerFactory;
+
 /** Starts ingest-api from its environment and stops it cleanly on SIGTERM / Ctrl-C. */
 public final class IngestMain {
     private IngestMain() {
     }
 
     public static void main(String[] args) {
-        IngestApp app = IngestApp.start(IngestConfig.fromEnvironment(System.getenv()));
+        IngestApp app;
+        try {
+            app = IngestApp.start(IngestConfig.fromEnvironment(System.getenv()));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(IngestMain.class).error("ingest-api failed to start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "ingest-shutdown"));
     }
 }

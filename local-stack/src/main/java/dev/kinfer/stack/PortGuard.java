@@ -10,6 +10,8 @@ import java.util.Map;
 
 /** Checks every port before anything starts, so a taken port is one clear message instead of a stack trace. */
 final class PortGuard {
+    private static final java.util.Random RANDOM = new java.util.Random();
+
     private PortGuard() {
     }
 
@@ -36,12 +38,20 @@ final class PortGuard {
         }
     }
 
-    /** A port nothing listens on right now (for tests that run beside other stacks). */
+    /**
+     * A port nothing listens on right now, for tests that run beside other stacks. Taken below Linux's
+     * ephemeral range (32768+), so that the stack's own outgoing connections cannot grab it before its
+     * service binds it.
+     */
     static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + RANDOM.nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }

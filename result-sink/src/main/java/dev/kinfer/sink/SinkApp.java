@@ -71,9 +71,9 @@ public final class SinkApp implements AutoCloseable {
                     TopicAdmin.Spec.of(Topics.WEBHOOKS, WEBHOOK_PARTITIONS)), Duration.ofSeconds(30));
         }
         SinkApp app = new SinkApp(config);
+        app.http.start(); // first: a port that is taken fails the start before any thread keeps the JVM alive
         app.streams.start();
         app.dispatcherThread.start();
-        app.http.start();
         log.info("result-sink listening on {}:{}", config.host(), app.http.port());
         return app;
     }

@@ -1,12 +1,21 @@
 package dev.kinfer.sink;
 
+import org.slf4j.LoggerFactory;
+
 /** Starts result-sink from its environment and stops it cleanly on SIGTERM / Ctrl-C. */
 public final class SinkMain {
     private SinkMain() {
     }
 
     public static void main(String[] args) {
-        SinkApp app = SinkApp.start(SinkConfig.fromEnvironment(System.getenv()));
+        SinkApp app;
+        try {
+            app = SinkApp.start(SinkConfig.fromEnvironment(System.getenv()));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(SinkMain.class).error("result-sink failed to start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "sink-shutdown"));
     }
 }

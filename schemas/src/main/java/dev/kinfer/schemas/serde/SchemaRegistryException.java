@@ -4,7 +4,9 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * The registry could not be reached ({@link #status()} 0), or answered an error status. A record whose
- * schema id the registry does not know (404) is unreadable for good; an unreachable registry is transient.
+ * schema id the registry does not know (404) is unreadable for good; an unreachable or failing (5xx) registry
+ * is the registry's problem, not the record's, and may pass (Apicurio answers 500 to concurrent first
+ * registrations of one schema, for one).
  */
 public class SchemaRegistryException extends SerializationException {
     private final int status;
@@ -19,7 +21,7 @@ public class SchemaRegistryException extends SerializationException {
         return status;
     }
 
-    public boolean isUnreachable() {
-        return status == 0;
+    public boolean isTransient() {
+        return status == 0 || status >= 500;
     }
 }

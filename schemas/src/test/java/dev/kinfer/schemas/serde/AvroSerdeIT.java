@@ -114,7 +114,7 @@ class AvroSerdeIT {
         SchemaRegistryClient down = new SchemaRegistryClient("http://127.0.0.1:1");
 
         assertThatThrownBy(() -> new AvroSerializer<InferenceRequest>(down).serialize("t", request("r3")))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isUnreachable()).isTrue())
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isTransient()).isTrue())
                 .hasMessageContaining("unreachable");
     }
 
