@@ -128,6 +128,7 @@ class WorkerScaleIT {
                 }
             }
             assertThat(killed && stopped).as("the run lasted long enough to kill and stop workers").isTrue();
+            assertSurvivorReportsMetrics(healthPorts.get(2));
         } finally {
             workers.forEach(ChildProcess::close);
         }
@@ -149,6 +150,17 @@ class WorkerScaleIT {
                         .isEqualTo("kinfer.requests." + MODEL));
         long batched = results.values().stream().filter(l -> l.getFirst().getTimings().getBatchSize() > 1).count();
         assertThat(batched).as("under load requests share batches").isGreaterThan(REQUESTS / 2);
+    }
+
+    private static void assertSurvivorReportsMetrics(int healthPort) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + healthPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics)
+                .containsPattern("kinfer_batch_size_count\\{model=\"synthetic\",version=\"1\"} [1-9]")
+                .containsPattern("kinfer_results_total\\{model=\"synthetic\",status=\"SUCCEEDED\",version=\"1\"} [1-9]")
+                .containsPattern("kinfer_dead_lettered_total\\{model=\"synthetic\",version=\"1\"} ")
+                .contains("kinfer_end_to_end_seconds", "kinfer_queue_wait_seconds", "kinfer_paused", "records_lag");
     }
 
     /** @return request id -> whether it should succeed */
