@@ -24,16 +24,17 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one batch into its results, in the batch's order: expired requests without running the model, inputs
- * awaited (their download started at poll time), one model call for the rest, outputs stored under keys derived
- * from the request id. A problem of one request fails that request only; a transient store failure propagates
- * so that the worker rewinds and the batch runs again.
+ * Turns one batch into its results, in two stages: {@link #infer} (the model's thread) and {@link #complete}
+ * (outputs stored concurrently under keys derived from the request id, while the model runs the next batch).
+ * A problem of one request fails that request only; a transient store failure propagates so that the worker
+ * rewinds and the batch runs again.
  */
 final class BatchRunner {
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
@@ -41,12 +42,14 @@ final class BatchRunner {
     private final ModelRunner model;
     private final ObjectStore store;
     private final WorkerMetrics metrics;
+    private final ExecutorService io;
     private final String workerId;
 
-    BatchRunner(ModelRunner model, ObjectStore store, WorkerMetrics metrics, String workerId) {
+    BatchRunner(ModelRunner model, ObjectStore store, WorkerMetrics metrics, ExecutorService io, String workerId) {
         this.model = model;
         this.store = store;
         this.metrics = metrics;
+        this.io = io;
         this.workerId = workerId;
     }
 
@@ -54,7 +57,16 @@ final class BatchRunner {
         return model;
     }
 
-    List<InferenceResult> run(List<Job> jobs) {
+    /** What the model stage hands to the output stage: results decided so far, and the model's outputs. */
+    record Inferred(List<Job> jobs, InferenceResult[] results, List<Integer> ran, List<ModelOutput> outputs, Instant started,
+                    long fetchMs, long inferenceMs) {
+    }
+
+    /**
+     * The model stage, on the inference thread: expired requests and unusable inputs are decided without the
+     * model, the rest run as one model call. Inputs were prefetched, so awaiting them is usually free.
+     */
+    Inferred infer(List<Job> jobs) {
         Instant started = Instant.now();
         String version = model.manifest().version();
         InferenceResult[] results = new InferenceResult[jobs.size()];
@@ -78,19 +90,15 @@ final class BatchRunner {
             }
         }
         Duration fetchTime = Duration.between(started, Instant.now());
-        if (!runnable.isEmpty()) {
-            runModel(jobs, runnable, inputs, results, started, fetchTime);
+        if (runnable.isEmpty()) {
+            return new Inferred(jobs, results, List.of(), List.of(), started, fetchTime.toMillis(), 0);
         }
-        return Arrays.asList(results);
-    }
-
-    private void runModel(List<Job> jobs, List<Integer> runnable, List<List<BufferedImage>> inputs, InferenceResult[] results,
-                          Instant started, Duration fetchTime) {
-        String version = model.manifest().version();
         Instant inferenceStart = Instant.now();
-        List<ModelOutput> outputs;
         try {
-            outputs = model.run(inputs);
+            List<ModelOutput> outputs = model.run(inputs);
+            Duration inferenceTime = Duration.between(inferenceStart, Instant.now());
+            metrics.batch(runnable.size(), fetchTime, inferenceTime);
+            return new Inferred(jobs, results, runnable, outputs, started, fetchTime.toMillis(), inferenceTime.toMillis());
         } catch (RuntimeException e) {
             log.error("model {} failed on a batch of {}", model.manifest().name(), runnable.size(), e);
             for (int i : runnable) {
@@ -98,16 +106,29 @@ final class BatchRunner {
                 results[i] = Results.failed(request, version, timings(request, started, fetchTime.toMillis(), 0, runnable.size()),
                         ErrorCodes.MODEL_ERROR, "the model failed: " + e.getMessage(), true);
             }
-            return;
+            return new Inferred(jobs, results, List.of(), List.of(), started, fetchTime.toMillis(), 0);
         }
-        Duration inferenceTime = Duration.between(inferenceStart, Instant.now());
-        metrics.batch(runnable.size(), fetchTime, inferenceTime);
-        for (int k = 0; k < runnable.size(); k++) {
-            InferenceRequest request = jobs.get(runnable.get(k)).request();
-            Object output = store(request.getRequestId(), outputs.get(k));
-            results[runnable.get(k)] = Results.succeeded(request, version,
-                    timings(request, started, fetchTime.toMillis(), inferenceTime.toMillis(), runnable.size()), output);
+    }
+
+    /**
+     * The output stage, off the inference thread so the model can take the next batch: encodes and stores every
+     * output concurrently, then completes the results, in the batch's order.
+     */
+    List<InferenceResult> complete(Inferred inferred) {
+        List<Future<Object>> stored = new ArrayList<>(inferred.ran().size());
+        for (int k = 0; k < inferred.ran().size(); k++) {
+            String requestId = inferred.jobs().get(inferred.ran().get(k)).request().getRequestId();
+            ModelOutput output = inferred.outputs().get(k);
+            stored.add(io.submit(() -> store(requestId, output)));
         }
+        InferenceResult[] results = inferred.results().clone();
+        String version = model.manifest().version();
+        for (int k = 0; k < inferred.ran().size(); k++) {
+            InferenceRequest request = inferred.jobs().get(inferred.ran().get(k)).request();
+            results[inferred.ran().get(k)] = Results.succeeded(request, version, timings(request, inferred.started(),
+                    inferred.fetchMs(), inferred.inferenceMs(), inferred.ran().size()), await(stored.get(k)));
+        }
+        return Arrays.asList(results);
     }
 
     static boolean isExpired(InferenceRequest request, Instant now) {
@@ -138,7 +159,7 @@ final class BatchRunner {
         return new Timings(queuedMs, fetchMs, inferenceMs, batchSize, workerId);
     }
 
-    private static List<BufferedImage> await(Future<List<BufferedImage>> fetch) {
+    private static <T> T await(Future<T> fetch) {
         try {
             return fetch.get();
         } catch (ExecutionException e) {

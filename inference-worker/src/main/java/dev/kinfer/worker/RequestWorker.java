@@ -12,11 +12,14 @@ import dev.kinfer.store.ObjectStoreException;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -77,9 +80,14 @@ final class RequestWorker implements Runnable {
     private final String deadLetterTopic;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
-    private Future<List<InferenceResult>> inFlight;
-    private List<Job> inFlightJobs = List.of();
+    /** The batch the model is running, if any: the next batch starts when it is done. */
+    private CompletableFuture<BatchRunner.Inferred> modelStage;
+    /** Batches past or in the model whose results are not collected yet (outputs may still be storing). */
+    private final List<Finishing> finishing = new ArrayList<>();
     private boolean paused;
+
+    private record Finishing(List<Job> jobs, CompletableFuture<List<InferenceResult>> results) {
+    }
 
     RequestWorker(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
                   BatchRunner batches, InputFetcher fetcher, ExecutorService io, ExecutorService inference, WorkerMetrics metrics,
@@ -108,12 +116,8 @@ final class RequestWorker implements Runnable {
             consumer.subscribe(List.of(requestTopic), new Rebalance());
             while (running.get()) {
                 try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
-                        intake(record);
-                    }
+                    pollAndIntake();
                     step();
-                } catch (WakeupException e) {
-                    // the inference thread finished a batch, or stop() was called: loop round to see which
                 } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
                     throw e;
                 } catch (ObjectStoreException | KafkaException e) {
@@ -134,16 +138,26 @@ final class RequestWorker implements Runnable {
         consumer.wakeup();
     }
 
+    private void pollAndIntake() {
+        try {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
+                intake(record);
+            }
+        } catch (WakeupException e) {
+            // a stage of a batch finished (or stop() was called): go straight on to collect it
+        }
+    }
+
     private Duration pollTimeout() {
-        if (inFlight != null) {
-            return POLL_TIMEOUT; // woken up early when the batch finishes
+        if (!finishing.isEmpty()) {
+            return POLL_TIMEOUT; // woken up early when a stage finishes
         }
         Duration untilReady = batcher.timeUntilReady(Instant.now());
         return batcher.size() == 0 || untilReady.compareTo(POLL_TIMEOUT) > 0 ? POLL_TIMEOUT : untilReady;
     }
 
     private void step() {
-        collectFinishedBatch();
+        collectFinishedBatches();
         startNextBatch();
         commitFinished();
         applyBackPressure();
@@ -179,17 +193,18 @@ final class RequestWorker implements Runnable {
         }
     }
 
-    private void collectFinishedBatch() {
-        if (inFlight == null || !inFlight.isDone()) {
-            return;
-        }
-        Future<List<InferenceResult>> done = inFlight;
-        List<Job> jobs = inFlightJobs;
-        inFlight = null;
-        inFlightJobs = List.of();
-        List<InferenceResult> finished = resultOf(done);
-        for (int i = 0; i < jobs.size(); i++) {
-            finish(jobs.get(i).partition(), jobs.get(i).offset(), jobs.get(i).request(), finished.get(i));
+    private void collectFinishedBatches() {
+        for (Iterator<Finishing> it = finishing.iterator(); it.hasNext(); ) {
+            Finishing batch = it.next();
+            if (!batch.results().isDone()) {
+                continue;
+            }
+            it.remove();
+            List<InferenceResult> finished = resultOf(batch.results());
+            for (int i = 0; i < batch.jobs().size(); i++) {
+                Job job = batch.jobs().get(i);
+                finish(job.partition(), job.offset(), job.request(), finished.get(i));
+            }
         }
     }
 
@@ -208,18 +223,16 @@ final class RequestWorker implements Runnable {
     }
 
     private void startNextBatch() {
-        if (inFlight != null) {
+        if (modelStage != null && !modelStage.isDone()) {
             return;
         }
         batcher.nextReady(Instant.now()).ifPresent(batch -> {
-            inFlightJobs = batch;
-            inFlight = inference.submit(() -> {
-                try {
-                    return batches.run(batch);
-                } finally {
-                    consumer.wakeup(); // the one consumer call that is safe from another thread
-                }
-            });
+            modelStage = CompletableFuture.supplyAsync(() -> batches.infer(batch), inference);
+            CompletableFuture<List<InferenceResult>> results = modelStage.thenApplyAsync(batches::complete, io);
+            // wakeup() is the one consumer call that is safe from another thread
+            modelStage.whenComplete((done, failure) -> consumer.wakeup());
+            results.whenComplete((done, failure) -> consumer.wakeup());
+            finishing.add(new Finishing(batch, results));
         });
     }
 
@@ -267,8 +280,8 @@ final class RequestWorker implements Runnable {
     private void recover(RuntimeException e) {
         log.warn("transient failure, rewinding to the last committed offsets: {}", e.toString());
         awaitInFlight(SHUTDOWN_GRACE);
-        inFlight = null;
-        inFlightJobs = List.of();
+        finishing.clear();
+        modelStage = null;
         batcher.clear().forEach(job -> job.inputs().cancel(true));
         ledger.clear();
         sleep(RETRY_BACKOFF);
@@ -299,7 +312,7 @@ final class RequestWorker implements Runnable {
         consumer.pause(consumer.assignment());
         try {
             awaitInFlight(SHUTDOWN_GRACE);
-            collectFinishedBatch();
+            collectFinishedBatches();
             commitFinished();
             log.info("stopped; {} polled requests left uncommitted for the next owner", ledger.uncommitted());
         } catch (RuntimeException e) {
@@ -308,16 +321,13 @@ final class RequestWorker implements Runnable {
         batcher.clear().forEach(job -> job.inputs().cancel(true));
     }
 
+    /** Waits for every started batch to finish or fail, dropping those still running after {@code grace}. */
     private void awaitInFlight(Duration grace) {
-        if (inFlight == null) {
-            return;
-        }
+        CompletableFuture<?> all = CompletableFuture.allOf(finishing.stream().map(Finishing::results).toArray(CompletableFuture[]::new));
         try {
-            inFlight.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            all.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            inFlight.cancel(true);
-            inFlight = null;
-            inFlightJobs = List.of();
+            finishing.removeIf(batch -> !batch.results().isDone());
         } catch (ExecutionException e) {
             // collected (and reported) by the caller
         } catch (InterruptedException e) {

@@ -60,7 +60,7 @@ public final class WorkerMain {
             KafkaConsumer<String, byte[]> consumer = consumer(config, name);
             metrics.bind(consumer);
             RequestWorker worker = new RequestWorker(consumer, producer(config, name), new SchemaRegistryClient(config.registryUrl()),
-                    new BatchRunner(model, store, metrics, config.workerId()), new InputFetcher(store), io, inference, metrics, config);
+                    new BatchRunner(model, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference, metrics, config);
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();

@@ -88,6 +88,11 @@ final class ChildProcess implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 
+    /** Waits for the process to end by itself; false if it is still running after {@code timeout}. */
+    boolean waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGKILL: the process gets no chance to clean up (a crash, as far as Kafka can tell). */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

@@ -1,6 +1,8 @@
 package dev.kinfer.stack;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -8,11 +10,45 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./kinfer}: the command-line entry point. */
-@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = KinferCli.Up.class,
+@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = {KinferCli.Up.class, KinferCli.BenchCommand.class},
         description = "Streaming image inference on Kafka.")
 public final class KinferCli {
     public static void main(String[] args) {
         System.exit(new CommandLine(new KinferCli()).execute(args));
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Measure the pipeline against the raw model loop on this machine and write a markdown table.")
+    static final class BenchCommand implements Callable<Integer> {
+        @Option(names = "--sizes", split = ",", defaultValue = "256,512", description = "Square image sides (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+        @Option(names = "--seconds", defaultValue = "15", description = "Seconds of offered load per rate (default: ${DEFAULT-VALUE}).")
+        double seconds;
+        @Option(names = "--out", defaultValue = "bench/RESULTS.md", description = "Where the table goes (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--data-dir", defaultValue = ".kinfer", description = "The bench uses <data-dir>/bench, wiped first.")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path home = Path.of(System.getProperty("kinfer.home", ".")).toAbsolutePath().normalize();
+            Path data = dataDir.toAbsolutePath().normalize();
+            Path benchData = data.resolve("bench");
+            if (Files.exists(benchData)) {
+                try (var paths = Files.walk(benchData)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            StackConfig config = new StackConfig(home, benchData, data.resolve("cache"), new StackConfig.Ports(PortGuard.free(),
+                    PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free()));
+            String table = Bench.run(config, sizes, seconds);
+            Path target = out.toAbsolutePath();
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, table);
+            System.out.println(table);
+            System.out.println("written to " + target);
+            return 0;
+        }
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,

@@ -119,6 +119,14 @@ public final class LocalStack implements AutoCloseable {
         return child("inference-" + workerId, workerJvm(), List.of("dev.kinfer.worker.WorkerMain"), env, config.dataDir().resolve("logs"));
     }
 
+    /** Runs a main class of the worker module (a tool such as the raw model loop) with the worker's JVM settings. */
+    ChildProcess startWorkerTool(String name, String mainClass, List<String> args) throws IOException {
+        List<String> main = new ArrayList<>();
+        main.add(mainClass);
+        main.addAll(args);
+        return child(name, workerJvm(), main, commonEnvironment(), config.dataDir().resolve("logs"));
+    }
+
     private ChildProcess child(String name, List<String> jvm, List<String> main, Map<String, String> env, Path logs) throws IOException {
         ChildProcess process = ChildProcess.start(name, jvm, main, env, logs);
         running.push(process);
@@ -144,14 +152,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private List<String> serviceJvm(String module, String heap) throws IOException {
-        return List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kinfer.schemas",
-                "-cp", classpath(module));
+        return List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-cp", classpath(module));
     }
 
     private List<String> workerJvm() throws IOException {
         return List.of("-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-                "-DDJL_CACHE_DIR=" + config.cacheDir().resolve("djl"), "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kinfer.schemas",
-                "-cp", classpath("inference-worker"));
+                "-DDJL_CACHE_DIR=" + config.cacheDir().resolve("djl"), "-cp", classpath("inference-worker"));
     }
 
     /** A built module's classes plus its runtime dependencies, as Maven resolved them. */

@@ -15,6 +15,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code <topic>-value} on first use. Configured by constructor, or by Kafka with {@value SerdeConfig#REGISTRY_URL}.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+    static {
+        TrustedRecords.trust();
+    }
+
     private SchemaRegistryClient registry;
 
     /** For Kafka's reflective construction; {@link #configure} must follow. */
