@@ -48,16 +48,8 @@ final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, builder.start(), log);
     }
 
-    String name() {
-        return name;
-    }
-
     Path log() {
         return log;
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     /** Waits until {@code healthUrl} answers 200, failing early (with the log's tail) if the process dies. */

@@ -28,7 +28,6 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    private final List<ChildProcess> services = new ArrayList<>();
     private Secrets secrets;
     private String bootstrapServers;
     private String s3Endpoint;
@@ -130,7 +129,6 @@ public final class LocalStack implements AutoCloseable {
     private ChildProcess child(String name, List<String> jvm, List<String> main, Map<String, String> env, Path logs) throws IOException {
         ChildProcess process = ChildProcess.start(name, jvm, main, env, logs);
         running.push(process);
-        services.add(process);
         return process;
     }
 
@@ -212,10 +210,6 @@ public final class LocalStack implements AutoCloseable {
 
     Secrets secrets() {
         return secrets;
-    }
-
-    List<ChildProcess> services() {
-        return List.copyOf(services);
     }
 
     @Override

@@ -31,10 +31,6 @@ public final class SchemaRegistryClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    public String baseUrl() {
-        return baseUrl.toString();
-    }
-
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
     public int register(String subject, Schema schema) {
         return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema, ignored -> {
