@@ -61,7 +61,7 @@ final class Bench {
 
     /** One measured load level. */
     private record Run(String label, double offered, int requests, double throughput, double p50, double p95, double p99,
-                       double meanBatch, double overheadP50) {
+                       double meanBatch, double overheadP50, String breakdown) {
     }
 
     static String run(StackConfig config, List<Integer> sizes, double secondsPerRate) throws Exception {
@@ -105,7 +105,7 @@ final class Bench {
                     Double.isNaN(run.overheadP50()) ? "" : String.format(Locale.ROOT, "%.1f", run.overheadP50()),
                     100 * run.throughput() / raw));
         }
-        report.append('\n');
+        report.append("\nOne at a time, medians: ").append(runs.getFirst().breakdown()).append(".\n\n");
     }
 
     private void scaling() throws Exception {
@@ -235,7 +235,8 @@ final class Bench {
         private final AvroSerializer<InferenceRequest> writer = new AvroSerializer<>(registry);
         private final AvroDeserializer<InferenceResult> reader = new AvroDeserializer<>(registry, InferenceResult.class);
         private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        private final List<double[]> done = new ArrayList<>(); // latency ms, batch size, inference ms
+        // per result: latency ms, batch size, inference ms, queued ms, fetch ms, completed-to-received ms
+        private final List<double[]> done = new ArrayList<>();
         private long firstSent;
         private long lastReceived;
 
@@ -272,7 +273,8 @@ final class Bench {
                     lastReceived = System.nanoTime();
                     InferenceResult result = reader.deserialize(record.topic(), record.value());
                     done.add(new double[] {(lastReceived - sent) / 1e6, result.getTimings().getBatchSize(),
-                            result.getTimings().getInferenceMs()});
+                            result.getTimings().getInferenceMs(), result.getTimings().getQueuedMs(), result.getTimings().getFetchMs(),
+                            Duration.between(result.getCompletedAt(), Instant.now()).toMillis()});
                 }
             }
         }
@@ -293,8 +295,17 @@ final class Bench {
             double[] overheads = done.stream().mapToDouble(d -> d[0] - d[2]).sorted().toArray();
             double seconds = (lastReceived - firstSent) / 1e9;
             double meanBatch = done.stream().mapToDouble(d -> d[1]).average().orElse(0);
+            String breakdown = String.format(Locale.ROOT, "end to end %.0f ms = queued until its batch started (incl. the max "
+                            + "delay) %.0f ms + awaiting inputs %.0f ms + model %.0f ms + output encode and store %.0f ms + transaction "
+                            + "commit and delivery to the client %.0f ms", median(0), median(3), median(4), median(2),
+                    median(0) - median(3) - median(4) - median(2) - median(5), median(5));
             return new Run(label, offered, done.size(), done.size() / seconds, percentile(latencies, 50), percentile(latencies, 95),
-                    percentile(latencies, 99), meanBatch, offered == 0 && label.startsWith("one") ? percentile(overheads, 50) : Double.NaN);
+                    percentile(latencies, 99), meanBatch, offered == 0 && label.startsWith("one") ? percentile(overheads, 50) : Double.NaN,
+                    breakdown);
+        }
+
+        private double median(int field) {
+            return percentile(done.stream().mapToDouble(d -> d[field]).sorted().toArray(), 50);
         }
 
         @Override

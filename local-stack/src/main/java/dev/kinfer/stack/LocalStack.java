@@ -49,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     private static LocalStack start(StackConfig config, boolean withServices) throws Exception {
         PortGuard.requireFree(config.ports());
         LocalStack stack = new LocalStack(config);
+        // Whatever stops this JVM (Ctrl-C, SIGTERM, an exception in a command) must not leave child JVMs behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
         try {
             stack.startInfrastructure();
             if (withServices) {
@@ -212,8 +214,9 @@ public final class LocalStack implements AutoCloseable {
         return secrets;
     }
 
+    /** Stops everything started, in reverse order; safe to call more than once and from several threads. */
     @Override
-    public void close() {
+    public synchronized void close() {
         while (!running.isEmpty()) {
             AutoCloseable next = running.pop();
             try {
