@@ -1,5 +1,7 @@
 package dev.kinfer.ingest;
 
+import java.util.List;
+import java.util.LinkedHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,15 +50,15 @@ class ImageValidatorTest {
 
     @Test
     void shouldGiveEqualCacheKeysWhateverTheParameterOrder() {
-        var a = new java.util.LinkedHashMap<String, String>();
+        var a = new LinkedHashMap<String, String>();
         a.put("topK", "5");
         a.put("threshold", "0.5");
-        var b = new java.util.LinkedHashMap<String, String>();
+        var b = new LinkedHashMap<String, String>();
         b.put("threshold", "0.5");
         b.put("topK", "5");
 
-        assertThat(CacheKeys.of("m", null, a, java.util.List.of("h"))).isEqualTo(CacheKeys.of("m", null, b, java.util.List.of("h")));
-        assertThat(CacheKeys.of("m", null, a, java.util.List.of("h"))).isNotEqualTo(CacheKeys.of("m", "2", a, java.util.List.of("h")));
+        assertThat(CacheKeys.of("m", null, a, List.of("h"))).isEqualTo(CacheKeys.of("m", null, b, List.of("h")));
+        assertThat(CacheKeys.of("m", null, a, List.of("h"))).isNotEqualTo(CacheKeys.of("m", "2", a, List.of("h")));
     }
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {

@@ -1,5 +1,7 @@
 package dev.kinfer.stack;
 
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
@@ -18,7 +20,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -140,7 +140,7 @@ final class Bench {
 
     private ChildProcess startWorker(String id, Path model, Map<String, String> settings) throws Exception {
         int port = PortGuard.free();
-        Map<String, String> all = new java.util.HashMap<>(Map.of("KINFER_MAX_BATCH_SIZE", Integer.toString(MAX_BATCH)));
+        Map<String, String> all = new HashMap<>(Map.of("KINFER_MAX_BATCH_SIZE", Integer.toString(MAX_BATCH)));
         all.putAll(settings);
         ChildProcess worker = stack.startWorker(id, model, port, all);
         worker.awaitReady("http://127.0.0.1:" + port + "/health/ready", Duration.ofMinutes(3));
@@ -150,7 +150,7 @@ final class Bench {
     private Path stylizeModel() throws IOException {
         Path model = Files.createDirectories(config.dataDir().resolve("stylize-model"));
         Files.copy(config.home().resolve("inference-worker/src/test/resources/models/stylize-small.pt"), model.resolve("stylize-small.pt"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(model.resolve("manifest.json"), """
                 {"name": "stylize", "version": "small", "task": "stylize", "engine": "PyTorch", "artifact": "stylize-small.pt",
                  "license": "test model made by tools/make-test-models.py"}

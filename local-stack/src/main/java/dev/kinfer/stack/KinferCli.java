@@ -1,5 +1,6 @@
 package dev.kinfer.stack;
 
+import java.util.Comparator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class KinferCli {
             Path benchData = data.resolve("bench");
             if (Files.exists(benchData)) {
                 try (var paths = Files.walk(benchData)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
             StackConfig config = new StackConfig(home, benchData, data.resolve("cache"), new StackConfig.Ports(PortGuard.free(),

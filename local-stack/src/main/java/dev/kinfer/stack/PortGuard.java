@@ -1,5 +1,6 @@
 package dev.kinfer.stack;
 
+import java.util.Random;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,7 +11,7 @@ import java.util.Map;
 
 /** Checks every port before anything starts, so a taken port is one clear message instead of a stack trace. */
 final class PortGuard {
-    private static final java.util.Random RANDOM = new java.util.Random();
+    private static final Random RANDOM = new Random();
 
     private PortGuard() {
     }

@@ -1,5 +1,6 @@
 package dev.kinfer.stack;
 
+import java.io.ByteArrayOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -175,7 +176,7 @@ class PipelineIT {
     private static HttpResponse<String> submit(String model, Map<String, String> fields, String fileName, String contentType, byte[] file)
             throws IOException, InterruptedException {
         String boundary = "kinfer-" + UUID.randomUUID();
-        var body = new java.io.ByteArrayOutputStream();
+        var body = new ByteArrayOutputStream();
         for (var field : fields.entrySet()) {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
                     + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));

@@ -1,7 +1,10 @@
 package dev.kinfer.stack;
 
+import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
+import java.net.http.HttpClient;
+import java.net.URI;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
@@ -153,9 +156,9 @@ class WorkerScaleIT {
     }
 
     private static void assertSurvivorReportsMetrics(int healthPort) throws Exception {
-        String metrics = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + healthPort + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics)
                 .containsPattern("kinfer_batch_size_count\\{model=\"synthetic\",version=\"1\"} [1-9]")
                 .containsPattern("kinfer_results_total\\{model=\"synthetic\",status=\"SUCCEEDED\",version=\"1\"} [1-9]")

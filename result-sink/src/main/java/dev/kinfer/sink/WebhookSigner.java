@@ -1,5 +1,6 @@
 package dev.kinfer.sink;
 
+import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +34,7 @@ public final class WebhookSigner {
         try {
             long timestamp = Long.parseLong(parts[0].substring(2));
             byte[] given = HexFormat.of().parseHex(parts[1].substring(3));
-            return java.security.MessageDigest.isEqual(given, hmac(timestamp, body));
+            return MessageDigest.isEqual(given, hmac(timestamp, body));
         } catch (IllegalArgumentException e) {
             return false;
         }

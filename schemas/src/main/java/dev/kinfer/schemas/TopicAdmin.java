@@ -1,5 +1,6 @@
 package dev.kinfer.schemas;
 
+import java.util.Optional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -26,7 +27,7 @@ public final class TopicAdmin {
 
     public static void ensure(Admin admin, Collection<Spec> topics, Duration timeout) {
         List<NewTopic> wanted = topics.stream()
-                .map(t -> new NewTopic(t.name(), java.util.Optional.of(t.partitions()), java.util.Optional.empty()).configs(t.configs()))
+                .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(t.configs()))
                 .toList();
         admin.createTopics(wanted).values().forEach((name, future) -> {
             try {

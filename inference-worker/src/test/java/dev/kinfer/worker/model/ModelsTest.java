@@ -1,5 +1,6 @@
 package dev.kinfer.worker.model;
 
+import static org.assertj.core.data.Offset.offset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,8 +72,8 @@ class ModelsTest {
     }
 
     private static void assertChannelsNear(int rgb, int r, int g, int b) {
-        assertThat((rgb >> 16) & 0xFF).isCloseTo(r, org.assertj.core.data.Offset.offset(1));
-        assertThat((rgb >> 8) & 0xFF).isCloseTo(g, org.assertj.core.data.Offset.offset(1));
-        assertThat(rgb & 0xFF).isCloseTo(b, org.assertj.core.data.Offset.offset(1));
+        assertThat((rgb >> 16) & 0xFF).isCloseTo(r, offset(1));
+        assertThat((rgb >> 8) & 0xFF).isCloseTo(g, offset(1));
+        assertThat(rgb & 0xFF).isCloseTo(b, offset(1));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kinfer.schemas.serde;
 
+import dev.kinfer.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         if (record == null) {
             return null;
         }
-        int schemaId = registry.register(dev.kinfer.schemas.Topics.valueSubject(topic), record.getSchema());
+        int schemaId = registry.register(Topics.valueSubject(topic), record.getSchema());
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         ByteBuffer header = ByteBuffer.allocate(AvroWire.HEADER_BYTES);
         AvroWire.writeHeader(header, schemaId);

@@ -22,7 +22,8 @@ public final class SchemaRegistryClient {
 
     private final URI baseUrl;
     private final HttpClient http;
-    private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
+    // Keyed by Schema (whose hash Avro caches), not by its JSON: this lookup runs for every record produced.
+    private final Map<String, Map<Schema, Integer>> idBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
 
     /** @param baseUrl for example {@code http://registry:8081} or {@code http://apicurio:8080/apis/ccompat/v7} */
@@ -33,7 +34,8 @@ public final class SchemaRegistryClient {
 
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
     public int register(String subject, Schema schema) {
-        return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema, ignored -> {
+        Map<Schema, Integer> ids = idBySubjectAndSchema.computeIfAbsent(subject, ignored -> new ConcurrentHashMap<>());
+        return ids.computeIfAbsent(schema, ignored -> {
             JsonNode body = call("POST", "subjects/" + subject + "/versions", Map.of("schema", schema.toString()));
             int id = body.get("id").asInt();
             schemaById.putIfAbsent(id, schema);
