@@ -43,3 +43,43 @@ class SmallStylizer(torch.nn.Module):
 torch.manual_seed(0)
 torch.jit.script(SmallStylizer().eval()).save(f"{out}/stylize-small.pt")
 print("wrote", f"{out}/stylize-small.pt")
+
+
+class Residual(torch.nn.Module):
+    def __init__(self, channels: int):
+        super().__init__()
+        self.body = torch.nn.Sequential(
+            torch.nn.Conv2d(channels, channels, 3, padding=1), torch.nn.InstanceNorm2d(channels, affine=True), torch.nn.ReLU(),
+            torch.nn.Conv2d(channels, channels, 3, padding=1), torch.nn.InstanceNorm2d(channels, affine=True))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class FastStyleNet(torch.nn.Module):
+    """The fast neural style transformer network (Johnson et al. 2016: 9x9 in, two stride-2 downsamplings,
+    five residual blocks, two upsamplings, 9x9 out, instance norm) at half the paper's width, so that the file
+    stays small. The weights are seeded, not trained: it costs what a real style model costs, which is what the
+    benchmark needs, and its pictures mean nothing."""
+
+    def __init__(self, width: int = 16):
+        super().__init__()
+
+        def block(cin: int, cout: int, kernel: int, stride: int = 1):
+            return [torch.nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2),
+                    torch.nn.InstanceNorm2d(cout, affine=True), torch.nn.ReLU()]
+
+        self.body = torch.nn.Sequential(
+            *block(3, width, 9), *block(width, 2 * width, 3, 2), *block(2 * width, 4 * width, 3, 2),
+            *[Residual(4 * width) for _ in range(5)],
+            torch.nn.Upsample(scale_factor=2.0, mode="nearest"), *block(4 * width, 2 * width, 3),
+            torch.nn.Upsample(scale_factor=2.0, mode="nearest"), *block(2 * width, width, 3),
+            torch.nn.Conv2d(width, 3, 9, padding=4))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.body(x))
+
+
+torch.manual_seed(0)
+torch.jit.script(FastStyleNet().eval()).save(f"{out}/fast-style.pt")
+print("wrote", f"{out}/fast-style.pt")

@@ -1,20 +1,22 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.schemas.Box;
+import dev.kinfer.schemas.Detection;
+import dev.kinfer.schemas.Detections;
 import dev.kinfer.schemas.Embedding;
 import dev.kinfer.schemas.ImageOutput;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.Point;
 import dev.kinfer.schemas.Timings;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.store.S3Uri;
+import dev.kinfer.worker.model.ModelInput;
 import dev.kinfer.worker.model.ModelOutput;
 import dev.kinfer.worker.model.ModelRunner;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ final class BatchRunner {
         String version = model.manifest().version();
         InferenceResult[] results = new InferenceResult[jobs.size()];
         List<Integer> runnable = new ArrayList<>();
-        List<List<BufferedImage>> inputs = new ArrayList<>();
+        List<ModelInput> inputs = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
             metrics.startedWaiting(job.enqueuedAt(), started);
@@ -82,7 +83,7 @@ final class BatchRunner {
                 continue;
             }
             try {
-                inputs.add(await(job.inputs()));
+                inputs.add(new ModelInput(await(job.inputs()), request.getParams()));
                 runnable.add(i);
             } catch (RequestFailure failure) {
                 results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()),
@@ -138,7 +139,7 @@ final class BatchRunner {
     private Object store(String requestId, ModelOutput output) {
         return switch (output) {
             case ModelOutput.ImageProduct product -> {
-                byte[] png = png(product.image());
+                byte[] png = PngEncoder.encode(product.image());
                 S3Uri uri = store.outputUri(requestId, "output.png");
                 store.put(uri, png, "image/png");
                 yield new ImageOutput(new ImageRef(uri.toString(), sha256(png), "image/png",
@@ -151,7 +152,16 @@ final class BatchRunner {
                 }
                 yield new Embedding(values);
             }
+            case ModelOutput.Faces faces -> new Detections(faces.faces().stream().map(BatchRunner::detection).toList());
         };
+    }
+
+    private static Detection detection(ModelOutput.Face face) {
+        List<Point> keypoints = new ArrayList<>(face.keypoints().length / 2);
+        for (int k = 0; k < face.keypoints().length; k += 2) {
+            keypoints.add(new Point(face.keypoints()[k], face.keypoints()[k + 1]));
+        }
+        return new Detection(new Box(face.x(), face.y(), face.width(), face.height()), face.score(), keypoints);
     }
 
     Timings timings(InferenceRequest request, Instant started, long fetchMs, long inferenceMs, int batchSize) {
@@ -171,16 +181,6 @@ final class BatchRunner {
             Thread.currentThread().interrupt();
             throw new ObjectStoreException("interrupted while fetching inputs", true, e);
         }
-    }
-
-    private static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static String sha256(byte[] bytes) {

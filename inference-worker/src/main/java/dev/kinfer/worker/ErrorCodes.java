@@ -5,6 +5,7 @@ final class ErrorCodes {
     static final String INVALID_IMAGE = "invalid-image";
     static final String INPUT_NOT_FOUND = "input-not-found";
     static final String WRONG_INPUT_COUNT = "wrong-input-count";
+    static final String INVALID_PARAMETER = "invalid-parameter";
     static final String DEADLINE_EXCEEDED = "deadline-exceeded";
     static final String MODEL_ERROR = "model-error";
 

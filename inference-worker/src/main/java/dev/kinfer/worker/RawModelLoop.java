@@ -1,6 +1,8 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.worker.model.ModelInput;
 import dev.kinfer.worker.model.ModelRunner;
+import dev.kinfer.worker.model.ModelSettings;
 import dev.kinfer.worker.model.Models;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -12,7 +14,8 @@ import java.util.Random;
  * The physical limit the pipeline is measured against: the model's {@code batchPredict} in a tight loop on
  * decoded images, with nothing else (no Kafka, no store, no encoding). Used by {@code ./kinfer bench}.
  *
- * <p>Arguments: model directory, image width, height, seconds per batch size, then the batch sizes to try.
+ * <p>Arguments: model directory, image width, height, seconds per batch size, then the batch sizes to try. The
+ * engine's threads come from {@code KINFER_INTRA_OP_THREADS}, as in a worker.
  * Prints one line per batch size: {@code raw batch=B images_per_second=X ms_per_batch=Y}.
  */
 public final class RawModelLoop {
@@ -29,10 +32,13 @@ public final class RawModelLoop {
             largest = Math.max(largest, Integer.parseInt(args[i]));
         }
         BufferedImage image = noise(width, height);
-        try (ModelRunner model = Models.loadAndWarmUp(modelDir, largest)) {
+        ModelSettings settings = new ModelSettings(largest, null,
+                Integer.parseInt(System.getenv().getOrDefault("KINFER_INTRA_OP_THREADS", "0")));
+        try (Models.Loaded loaded = Models.loadAndWarmUp(modelDir, settings)) {
+            ModelRunner model = loaded.runner();
             for (int i = 4; i < args.length; i++) {
                 int batch = Integer.parseInt(args[i]);
-                List<List<BufferedImage>> inputs = Collections.nCopies(batch, List.of(image));
+                List<ModelInput> inputs = Collections.nCopies(batch, ModelInput.of(image));
                 model.run(inputs); // this size's first call is not part of the measurement
                 long start = System.nanoTime();
                 long deadline = start + (long) (seconds * 1e9);

@@ -9,6 +9,8 @@ import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.schemas.serde.SchemaRegistryException;
 import dev.kinfer.store.ObjectStoreException;
+import dev.kinfer.worker.model.BatchLimits;
+import dev.kinfer.worker.model.InvalidParameterException;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +93,7 @@ final class RequestWorker implements Runnable {
 
     RequestWorker(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
                   BatchRunner batches, InputFetcher fetcher, ExecutorService io, ExecutorService inference, WorkerMetrics metrics,
-                  WorkerConfig config) {
+                  BatchLimits limits, int queueCapacity) {
         this.consumer = consumer;
         this.producer = producer;
         this.requests = new AvroDeserializer<>(registry, InferenceRequest.class);
@@ -101,9 +103,9 @@ final class RequestWorker implements Runnable {
         this.io = io;
         this.inference = inference;
         this.metrics = metrics;
-        this.batcher = new Batcher(config.maxBatchSize(), config.maxDelay());
-        this.highWater = config.queueCapacity();
-        this.lowWater = Math.max(1, config.queueCapacity() / 2);
+        this.batcher = new Batcher(limits.maxBatchSize(), limits.maxDelay());
+        this.highWater = queueCapacity;
+        this.lowWater = Math.max(1, queueCapacity / 2);
         String model = batches.model().manifest().name();
         this.requestTopic = Topics.requests(model);
         this.deadLetterTopic = Topics.deadLetters(model);
@@ -186,10 +188,23 @@ final class RequestWorker implements Runnable {
             finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
                     ErrorCodes.WRONG_INPUT_COUNT, batches.model().manifest().task() + " takes exactly one image, got "
                             + request.getInputs().size(), false));
+        } else if (invalidParameters(request) instanceof String problem) {
+            finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
+                    ErrorCodes.INVALID_PARAMETER, problem, false));
         } else {
             ImageRef input = request.getInputs().getFirst();
             Future<List<BufferedImage>> inputs = io.submit(() -> fetcher.fetch(request.getInputs()));
             batcher.add(new Job(partition, record.offset(), request, now, batches.model().bucket(input.getWidth(), input.getHeight()), inputs));
+        }
+    }
+
+    /** Why the model refuses the request's parameters, or null when it takes them. */
+    private String invalidParameters(InferenceRequest request) {
+        try {
+            batches.model().checkParams(request.getParams());
+            return null;
+        } catch (InvalidParameterException e) {
+            return e.getMessage();
         }
     }
 

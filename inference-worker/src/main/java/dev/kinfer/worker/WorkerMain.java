@@ -4,6 +4,7 @@ import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.store.ObjectStore;
+import dev.kinfer.worker.model.BatchLimits;
 import dev.kinfer.worker.model.ModelLoadException;
 import dev.kinfer.worker.model.ModelRunner;
 import dev.kinfer.worker.model.Models;
@@ -36,9 +37,9 @@ public final class WorkerMain {
         WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
         try (HealthServer health = new HealthServer(config.healthPort())) {
             log.info("health and metrics on port {}", health.port());
-            ModelRunner model;
+            Models.Loaded loaded;
             try {
-                model = Models.loadAndWarmUp(config.modelDir(), config.maxBatchSize());
+                loaded = Models.loadAndWarmUp(config.modelDir(), config.model());
             } catch (ModelLoadException e) {
                 // Stay up and unready, saying why, rather than consuming requests we would all fail.
                 health.notReady(e.getMessage());
@@ -46,6 +47,8 @@ public final class WorkerMain {
                 Thread.currentThread().join();
                 return;
             }
+            ModelRunner model = loaded.runner();
+            BatchLimits limits = loaded.limits();
             String name = model.manifest().name();
             log.info("model {}:{} ({}, {}, device {}) loaded and warmed up", name, model.manifest().version(),
                     model.manifest().task(), model.manifest().engine(), model.manifest().device());
@@ -57,10 +60,11 @@ public final class WorkerMain {
             ExecutorService inference = Executors.newSingleThreadExecutor(r -> new Thread(r, "inference-" + name));
             ObjectStore store = new ObjectStore(config.store());
             store.ensureBucket(); // outputs go there, whether or not an ingest-api has created it yet
-            KafkaConsumer<String, byte[]> consumer = consumer(config, name);
+            KafkaConsumer<String, byte[]> consumer = consumer(config, name, limits);
             metrics.bind(consumer);
             RequestWorker worker = new RequestWorker(consumer, producer(config, name), new SchemaRegistryClient(config.registryUrl()),
-                    new BatchRunner(model, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference, metrics, config);
+                    new BatchRunner(model, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference, metrics, limits,
+                    config.queueCapacity(limits));
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();
@@ -72,7 +76,7 @@ public final class WorkerMain {
             }));
             health.ready();
             log.info("worker {} consuming {} (max batch {}, max delay {} ms)", config.workerId(), Topics.requests(name),
-                    config.maxBatchSize(), config.maxDelay().toMillis());
+                    limits.maxBatchSize(), limits.maxDelay().toMillis());
             loop.join();
             io.shutdownNow();
             store.close();
@@ -89,7 +93,7 @@ public final class WorkerMain {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(WorkerConfig config, String model) {
+    private static KafkaConsumer<String, byte[]> consumer(WorkerConfig config, String model, BatchLimits limits) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "kinfer-worker-" + model,
@@ -97,7 +101,7 @@ public final class WorkerMain {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchSize() * 2,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, limits.maxBatchSize() * 2,
                 // A crashed worker's partitions move to the others within this.
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000),
                 new StringDeserializer(), new ByteArrayDeserializer());

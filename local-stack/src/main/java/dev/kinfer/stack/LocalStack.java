@@ -94,6 +94,7 @@ public final class LocalStack implements AutoCloseable {
         Path data = config.dataDir();
         Path logs = data.resolve("logs");
         Path modelDir = DemoModels.backgroundRemoval(config.cacheDir());
+        Path faceModelDir = DemoModels.faceDetection(config.cacheDir());
         Map<String, String> common = commonEnvironment();
 
         ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
@@ -103,8 +104,11 @@ public final class LocalStack implements AutoCloseable {
                         // On one machine the webhook receiver is usually on this machine too.
                         "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128")), logs);
         ChildProcess worker = startWorker("worker-1", modelDir, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4"));
+        int faceWorkerPort = PortGuard.free();
+        ChildProcess faceWorker = startWorker("faces-1", faceModelDir, faceWorkerPort, Map.of());
         sink.awaitReady(sinkUrl() + "/health/ready", SERVICE_START);
         worker.awaitReady("http://127.0.0.1:" + ports.worker() + "/health/ready", SERVICE_START);
+        faceWorker.awaitReady("http://127.0.0.1:" + faceWorkerPort + "/health/ready", SERVICE_START);
 
         ChildProcess ingest = child("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
                 with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl())), logs);

@@ -51,12 +51,13 @@ import org.junit.jupiter.api.Test;
  * services as processes, the real IS-Net model), driven over HTTP and Kafka as a client would.
  */
 class PipelineIT {
-    private static final Path PHOTOS = Path.of("/usr/share/doc/opencv-doc/examples/data");
+    private static final Path PHOTOS = TestPhotos.OPENCV;
     private static final String MODEL = "remove-background";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalStack stack;
+    private static Path cacheDir;
     private static HttpServer receiver;
     private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
@@ -69,7 +70,8 @@ class PipelineIT {
         Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "it-data");
         StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
                 PortGuard.free(), PortGuard.free(), PortGuard.free());
-        stack = LocalStack.start(new StackConfig(home, data, home.resolve(".kinfer").resolve("cache"), ports));
+        cacheDir = home.resolve(".kinfer").resolve("cache");
+        stack = LocalStack.start(new StackConfig(home, data, cacheDir, ports));
 
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
@@ -128,6 +130,54 @@ class PipelineIT {
         // the player's shirt, left of the image's centre, is kept with its own colours
         assertThat(alpha(cutOut, 240, 150)).isGreaterThan(240);
         assertThat(cutOut.getRGB(240, 150) & 0xFFFFFF).isEqualTo(original.getRGB(240, 150) & 0xFFFFFF);
+    }
+
+    @Test
+    void shouldFindTheFaceInAPortraitWithItsKeypointsAndNoneInAFruitBowl() throws Exception {
+        byte[] portrait = TestPhotos.astronaut(cacheDir);
+
+        JsonNode faces = finishedJob(submit("detect-faces", Map.of(), "astronaut.png", "image/png", portrait))
+                .path("result").path("output");
+        JsonNode fruit = finishedJob(submit("detect-faces", Map.of(), "fruits.jpg", "image/jpeg",
+                Files.readAllBytes(PHOTOS.resolve("fruits.jpg")))).path("result").path("output");
+
+        assertThat(faces.path("type").asText()).isEqualTo("detections");
+        assertThat(faces.path("faces")).as(faces.toString()).hasSize(1);
+        JsonNode face = faces.path("faces").get(0);
+        JsonNode box = face.path("box");
+        double centerX = box.path("x").asDouble() + box.path("width").asDouble() / 2;
+        double centerY = box.path("y").asDouble() + box.path("height").asDouble() / 2;
+        assertThat(centerX).as("face centre x, in the portrait's pixels").isBetween(195.0, 255.0);
+        assertThat(centerY).as("face centre y").isBetween(100.0, 165.0);
+        assertThat(box.path("width").asDouble()).isBetween(60.0, 160.0);
+        assertThat(face.path("score").asDouble()).isGreaterThan(0.75);
+        JsonNode keypoints = face.path("landmarks");
+        assertThat(keypoints).hasSize(6);
+        // MediaPipe's order: right eye, left eye, nose tip, mouth centre, right ear, left ear (the subject's sides).
+        double eyesY = (keypoints.get(0).path("y").asDouble() + keypoints.get(1).path("y").asDouble()) / 2;
+        assertThat(keypoints.get(0).path("x").asDouble()).isLessThan(keypoints.get(1).path("x").asDouble());
+        assertThat(eyesY).isLessThan(keypoints.get(2).path("y").asDouble());
+        assertThat(keypoints.get(2).path("y").asDouble()).isLessThan(keypoints.get(3).path("y").asDouble());
+        assertThat(fruit.path("faces")).as(fruit.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldFailARequestWithAParameterTheModelRefusesAndSayWhy() throws Exception {
+        byte[] portrait = TestPhotos.astronaut(cacheDir);
+
+        JsonNode job = finishedJob(submit("detect-faces", Map.of("param.threshold", "2"), "astronaut.png", "image/png", portrait));
+
+        assertThat(job.path("status").asText()).isEqualTo("FAILED");
+        assertThat(job.at("/result/error/code").asText()).isEqualTo("invalid-parameter");
+        assertThat(job.at("/result/error/message").asText()).contains("threshold");
+    }
+
+    /** Polls the job an accepted submission names until it has a result. */
+    private static JsonNode finishedJob(HttpResponse<String> accepted) throws Exception {
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String url = stack.apiUrl() + "/v1/jobs/" + JSON.readTree(accepted.body()).path("jobId").asText();
+        return await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                .until(() -> JSON.readTree(get(url).body()), job -> job.has("result"));
     }
 
     @Test

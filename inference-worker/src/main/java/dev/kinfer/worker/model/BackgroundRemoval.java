@@ -10,6 +10,7 @@ import ai.djl.translate.TranslatorContext;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 
 /**
  * IS-Net background removal (the model {@code @imgly/background-removal} ships): the network sees the image
@@ -22,8 +23,9 @@ final class BackgroundRemoval {
     private BackgroundRemoval() {
     }
 
-    static ModelRunner load(ModelManifest manifest, java.nio.file.Path modelDir) {
-        return new DjlRunner<>(manifest, modelDir, float[].class, new MaskTranslator(), BackgroundRemoval::cutOut, true);
+    static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
+        return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[].class, new MaskTranslator(), (input, mask) -> cutOut(input.image(), mask), true,
+                params -> ModelRunner.refuseAny(manifest.task(), params));
     }
 
     /** Image in, 1024x1024 foreground mask (row-major, values in [0, 1]) out. */

@@ -1,5 +1,6 @@
 package dev.kinfer.worker.model;
 
+import ai.djl.Device;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
@@ -7,11 +8,11 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A single-input image model run through DJL: loads the artifact with the manifest's engine, keeps one
@@ -21,22 +22,31 @@ final class DjlRunner<O> implements ModelRunner {
     private final ModelManifest manifest;
     private final ZooModel<Image, O> model;
     private final Predictor<Image, O> predictor;
-    private final BiFunction<BufferedImage, O, ModelOutput> decoder;
+    private final Decoder<O> decoder;
     private final boolean resizesInput;
+    private final Consumer<Map<String, String>> paramCheck;
 
-    /** @param resizesInput whether the translator brings every input to one shape (so sizes may share a batch) */
-    DjlRunner(ModelManifest manifest, Path modelDir, Class<O> rawOutput, Translator<Image, O> translator,
-              BiFunction<BufferedImage, O, ModelOutput> decoder, boolean resizesInput) {
+    /**
+     * @param intraOpThreads ONNX Runtime's threads per operator, 0 for its default
+     * @param resizesInput   whether the translator brings every input to one shape (so sizes may share a batch)
+     * @param paramCheck     throws {@link InvalidParameterException} for parameters the task refuses
+     */
+    DjlRunner(ModelManifest manifest, Path modelDir, int intraOpThreads, Class<O> rawOutput, Translator<Image, O> translator,
+              Decoder<O> decoder, boolean resizesInput, Consumer<Map<String, String>> paramCheck) {
         this.manifest = manifest;
         this.decoder = decoder;
         this.resizesInput = resizesInput;
-        Criteria<Image, O> criteria = Criteria.builder()
+        this.paramCheck = paramCheck;
+        Criteria.Builder<Image, O> builder = Criteria.builder()
                 .setTypes(Image.class, rawOutput)
                 .optModelPath(modelDir.resolve(manifest.artifact()))
                 .optEngine(manifest.engine())
                 .optDevice(Devices.forManifest(manifest))
-                .optTranslator(translator)
-                .build();
+                .optTranslator(translator);
+        if (intraOpThreads > 0 && "OnnxRuntime".equals(manifest.engine())) {
+            builder.optOption("intraOpNumThreads", Integer.toString(intraOpThreads)); // PyTorch's is process-wide: see Models
+        }
+        Criteria<Image, O> criteria = builder.build();
         try {
             this.model = criteria.loadModel();
         } catch (Exception e) {
@@ -46,9 +56,20 @@ final class DjlRunner<O> implements ModelRunner {
         this.predictor = model.newPredictor();
     }
 
+    /** Turns the model's raw answer for one request into what the request gets. */
+    @FunctionalInterface
+    interface Decoder<O> {
+        ModelOutput decode(ModelInput input, O raw);
+    }
+
     @Override
     public ModelManifest manifest() {
         return manifest;
+    }
+
+    @Override
+    public void checkParams(Map<String, String> params) {
+        paramCheck.accept(params);
     }
 
     @Override
@@ -57,10 +78,10 @@ final class DjlRunner<O> implements ModelRunner {
     }
 
     @Override
-    public List<ModelOutput> run(List<List<BufferedImage>> inputs) {
+    public List<ModelOutput> run(List<ModelInput> inputs) {
         List<Image> images = new ArrayList<>(inputs.size());
-        for (List<BufferedImage> input : inputs) {
-            images.add(ImageFactory.getInstance().fromImage(input.getFirst()));
+        for (ModelInput input : inputs) {
+            images.add(ImageFactory.getInstance().fromImage(input.image()));
         }
         List<O> raw;
         try {
@@ -70,9 +91,14 @@ final class DjlRunner<O> implements ModelRunner {
         }
         List<ModelOutput> outputs = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
-            outputs.add(decoder.apply(inputs.get(i).getFirst(), raw.get(i)));
+            outputs.add(decoder.decode(inputs.get(i), raw.get(i)));
         }
         return outputs;
+    }
+
+    @Override
+    public Device device() {
+        return model.getNDManager().getDevice();
     }
 
     @Override

@@ -19,9 +19,10 @@ final class ImageToImage {
     private ImageToImage() {
     }
 
-    static ModelRunner load(ModelManifest manifest, Path modelDir) {
-        return new DjlRunner<>(manifest, modelDir, Image.class, new PixelTranslator(),
-                (original, output) -> new ModelOutput.ImageProduct((BufferedImage) output.getWrappedImage()), false);
+    static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
+        return new DjlRunner<>(manifest, modelDir, intraOpThreads, Image.class, new PixelTranslator(),
+                (input, output) -> new ModelOutput.ImageProduct((BufferedImage) output.getWrappedImage()), false,
+                params -> ModelRunner.refuseAny(manifest.task(), params));
     }
 
     static final class PixelTranslator implements Translator<Image, Image> {

@@ -21,13 +21,15 @@ import java.util.Set;
  * @param artifact the artifact's file name, relative to the manifest
  * @param license  the artifact's licence, shown to users
  * @param device   {@code auto} (a GPU if the engine sees one), {@code cpu} or {@code gpu:N}; default auto
+ * @param maxBatchSize most requests in one model call (optional; on a GPU also capped by free memory)
+ * @param maxDelayMs   longest a lone request waits for company while the model is free (optional)
  * @param options  task-specific settings (e.g. the synthetic model's costs)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(String name, String version, String task, String engine, String artifact, String license,
-                            String device, Map<String, String> options) {
+                            String device, Integer maxBatchSize, Integer maxDelayMs, Map<String, String> options) {
     public static final String FILE_NAME = "manifest.json";
-    public static final Set<String> TASKS = Set.of("remove-background", "stylize", "synthetic");
+    public static final Set<String> TASKS = Set.of("remove-background", "stylize", "detect-faces", "synthetic");
     public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch", "Synthetic");
 
     public ModelManifest {
@@ -56,6 +58,12 @@ public record ModelManifest(String name, String version, String task, String eng
         }
         if (!ENGINES.contains(manifest.engine())) {
             problems.add("engine must be one of " + ENGINES + " (was " + manifest.engine() + ")");
+        }
+        if (manifest.maxBatchSize() != null && manifest.maxBatchSize() < 1) {
+            problems.add("maxBatchSize must be at least 1 (was " + manifest.maxBatchSize() + ")");
+        }
+        if (manifest.maxDelayMs() != null && manifest.maxDelayMs() < 0) {
+            problems.add("maxDelayMs must not be negative (was " + manifest.maxDelayMs() + ")");
         }
         if (!Devices.isValid(manifest.device())) {
             problems.add("device must be auto, cpu or gpu:N (was " + manifest.device() + ")");

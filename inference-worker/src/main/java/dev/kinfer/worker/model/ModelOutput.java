@@ -1,11 +1,23 @@
 package dev.kinfer.worker.model;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 /** What a model produced for one request, before it is stored and published. */
 public sealed interface ModelOutput {
     /** An image (PNG-encoded when stored); image-to-image tasks. */
     record ImageProduct(BufferedImage image) implements ModelOutput {
+    }
+
+    /** Faces found in the image, best first; {@code detect-faces}. */
+    record Faces(List<Face> faces) implements ModelOutput {
+    }
+
+    /**
+     * One face in the input image's pixels: the box's top-left corner and size, the detector's score, and its
+     * keypoints as x, y pairs.
+     */
+    record Face(float x, float y, float width, float height, float score, float[] keypoints) {
     }
 
     /** A vector (embeddings; the synthetic benchmark model). */

@@ -1,7 +1,8 @@
 package dev.kinfer.worker.model;
 
-import java.awt.image.BufferedImage;
+import ai.djl.Device;
 import java.util.List;
+import java.util.Map;
 
 /** A loaded, warmed-up model. Not thread-safe: one runner per inference thread. */
 public interface ModelRunner extends AutoCloseable {
@@ -13,13 +14,29 @@ public interface ModelRunner extends AutoCloseable {
      */
     String bucket(int width, int height);
 
+    /** Refuses parameters this model does not take or cannot parse, before the request joins a batch. */
+    default void checkParams(Map<String, String> params) {
+        refuseAny(manifest().task(), params);
+    }
+
+    static void refuseAny(String task, Map<String, String> params) {
+        if (!params.isEmpty()) {
+            throw new InvalidParameterException(task + " takes no parameters, got " + params.keySet());
+        }
+    }
+
     /**
      * Runs one batch as a single {@code batchPredict} call.
      *
-     * @param inputs one entry per request, each the request's decoded input images in order
+     * @param inputs one entry per request
      * @return one output per request, in the same order
      */
-    List<ModelOutput> run(List<List<BufferedImage>> inputs);
+    List<ModelOutput> run(List<ModelInput> inputs);
+
+    /** Where the model runs. */
+    default Device device() {
+        return Device.cpu();
+    }
 
     @Override
     void close();

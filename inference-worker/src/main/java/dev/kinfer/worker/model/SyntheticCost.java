@@ -40,11 +40,11 @@ final class SyntheticCost implements ModelRunner {
     }
 
     @Override
-    public List<ModelOutput> run(List<List<BufferedImage>> inputs) {
+    public List<ModelOutput> run(List<ModelInput> inputs) {
         LockSupport.parkNanos(batchCostNanos + itemCostNanos * inputs.size());
         List<ModelOutput> outputs = new ArrayList<>(inputs.size());
-        for (List<BufferedImage> input : inputs) {
-            BufferedImage image = input.getFirst();
+        for (ModelInput input : inputs) {
+            BufferedImage image = input.image();
             outputs.add(new ModelOutput.VectorProduct(new float[] {image.getWidth(), image.getHeight(), inputs.size()}));
         }
         return outputs;

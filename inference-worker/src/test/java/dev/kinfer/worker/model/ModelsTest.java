@@ -4,11 +4,13 @@ import static org.assertj.core.data.Offset.offset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.pytorch.jni.JniUtils;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +28,9 @@ class ModelsTest {
         BufferedImage red = solid(0xC83214, 6, 4);
         BufferedImage grey = solid(0x808080, 6, 4);
 
-        try (ModelRunner runner = Models.loadAndWarmUp(modelDir, 2)) {
-            List<ModelOutput> outputs = runner.run(List.of(List.of(red), List.of(grey)));
+        try (Models.Loaded loaded = Models.loadAndWarmUp(modelDir, new ModelSettings(2, null, 1))) {
+            ModelRunner runner = loaded.runner();
+            List<ModelOutput> outputs = runner.run(List.of(ModelInput.of(red), ModelInput.of(grey)));
 
             assertThat(outputs).hasSize(2);
             BufferedImage invertedRed = ((ModelOutput.ImageProduct) outputs.get(0)).image();
@@ -40,18 +43,36 @@ class ModelsTest {
     }
 
     @Test
-    void shouldNameEveryProblemOfAnInvalidManifest() throws IOException {
-        Files.writeString(modelDir.resolve("manifest.json"), """
-                {"name": "Bad Name", "version": "", "task": "dance", "engine": "TensorFlow", "artifact": "missing.onnx"}
+    void shouldBatchAsTheManifestSaysUnlessTheDeploymentOverridesIt() throws IOException {
+        install("invert.pt", """
+                {"name": "invert", "version": "1", "task": "stylize", "engine": "PyTorch", "artifact": "invert.pt", "license": "test",
+                 "maxBatchSize": 3, "maxDelayMs": 7}
                 """);
 
-        assertThatThrownBy(() -> Models.loadAndWarmUp(modelDir, 2))
+        try (Models.Loaded fromManifest = Models.loadAndWarmUp(modelDir, new ModelSettings(null, null, 1));
+             Models.Loaded overridden = Models.loadAndWarmUp(modelDir, new ModelSettings(2, Duration.ZERO, 1))) {
+            assertThat(fromManifest.limits()).isEqualTo(new BatchLimits(3, Duration.ofMillis(7)));
+            assertThat(overridden.limits()).isEqualTo(new BatchLimits(2, Duration.ZERO));
+            assertThat(JniUtils.getNumThreads()).as("PyTorch intra-op threads").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldNameEveryProblemOfAnInvalidManifest() throws IOException {
+        Files.writeString(modelDir.resolve("manifest.json"), """
+                {"name": "Bad Name", "version": "", "task": "dance", "engine": "TensorFlow", "artifact": "missing.onnx",
+                 "maxBatchSize": 0, "maxDelayMs": -1}
+                """);
+
+        assertThatThrownBy(() -> Models.loadAndWarmUp(modelDir, ModelSettings.MANIFEST_DEFAULTS))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("name must match")
                 .hasMessageContaining("version is required")
                 .hasMessageContaining("task must be one of")
                 .hasMessageContaining("engine must be one of")
-                .hasMessageContaining("artifact missing.onnx is not a file");
+                .hasMessageContaining("artifact missing.onnx is not a file")
+                .hasMessageContaining("maxBatchSize must be at least 1")
+                .hasMessageContaining("maxDelayMs must not be negative");
     }
 
     private void install(String artifact, String manifest) throws IOException {

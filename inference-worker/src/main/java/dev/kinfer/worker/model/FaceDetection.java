@@ -1,0 +1,134 @@
+package dev.kinfer.worker.model;
+
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code detect-faces}: MediaPipe BlazeFace (ONNX, NHWC input in [-1, 1]). The image is letterboxed into the
+ * model's square input (scaled to fit, padded right and bottom) so faces keep their shape; boxes and the six
+ * keypoints (eyes, nose, mouth, ears) come back in the original image's pixels, best first.
+ *
+ * <p>Parameter {@code threshold}: the least face score reported, in (0, 1); default from the manifest's
+ * option {@code threshold}, else 0.75 (MediaPipe's).
+ */
+final class FaceDetection {
+    static final String THRESHOLD = "threshold";
+    private static final float DEFAULT_THRESHOLD = 0.75f;
+
+    private FaceDetection() {
+    }
+
+    static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
+        int side = Integer.parseInt(manifest.options().getOrDefault("inputSize", "128"));
+        float defaultThreshold = threshold(manifest.options().getOrDefault(THRESHOLD, Float.toString(DEFAULT_THRESHOLD)));
+        return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[][].class, new BlazeFaceTranslator(side),
+                (input, raw) -> faces(input, raw, side, defaultThreshold), true, FaceDetection::checkParams);
+    }
+
+    private static void checkParams(Map<String, String> params) {
+        Set<String> unknown = new HashSet<>(params.keySet());
+        unknown.remove(THRESHOLD);
+        if (!unknown.isEmpty()) {
+            throw new InvalidParameterException("detect-faces takes only '" + THRESHOLD + "', got " + unknown);
+        }
+        if (params.containsKey(THRESHOLD)) {
+            threshold(params.get(THRESHOLD));
+        }
+    }
+
+    static float threshold(String value) {
+        float threshold;
+        try {
+            threshold = Float.parseFloat(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException(THRESHOLD + " must be a number in (0, 1), got '" + value + "'");
+        }
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new InvalidParameterException(THRESHOLD + " must be in (0, 1), got " + value);
+        }
+        return threshold;
+    }
+
+    private static ModelOutput faces(ModelInput input, float[][] raw, int side, float defaultThreshold) {
+        float threshold = input.params().containsKey(THRESHOLD) ? threshold(input.params().get(THRESHOLD)) : defaultThreshold;
+        BufferedImage image = input.image();
+        // The letterbox scaled the longer side to the input side: normalised input units are that many pixels.
+        float pixels = Math.max(image.getWidth(), image.getHeight());
+        List<ModelOutput.Face> faces = new ArrayList<>();
+        for (BlazeFaceDecoder.Face f : BlazeFaceDecoder.decode(raw[0], raw[1], raw[2], raw[3], side, threshold)) {
+            float[] keypoints = new float[f.keypoints().length];
+            for (int k = 0; k < keypoints.length; k++) {
+                keypoints[k] = f.keypoints()[k] * pixels;
+            }
+            faces.add(new ModelOutput.Face(f.left() * pixels, f.top() * pixels, f.width() * pixels, f.height() * pixels,
+                    f.score(), keypoints));
+        }
+        faces.sort(Comparator.comparingDouble(ModelOutput.Face::score).reversed());
+        return new ModelOutput.Faces(faces);
+    }
+
+    /**
+     * Letterboxes and normalises one image; hands back the four outputs as flat arrays in the order
+     * {@link BlazeFaceDecoder#decode} takes them, telling scores from regressors by shape (the exports name
+     * them differently). The export has a fixed batch of one, so DJL runs a batch item by item.
+     */
+    static final class BlazeFaceTranslator implements Translator<Image, float[][]> {
+        private final int side;
+
+        BlazeFaceTranslator(int side) {
+            this.side = side;
+        }
+
+        @Override
+        public NDList processInput(TranslatorContext ctx, Image input) {
+            BufferedImage original = (BufferedImage) input.getWrappedImage();
+            float scale = (float) side / Math.max(original.getWidth(), original.getHeight());
+            BufferedImage square = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = square.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(original, 0, 0, Math.round(original.getWidth() * scale), Math.round(original.getHeight() * scale), null);
+            g.dispose();
+            NDArray pixels = ImageFactory.getInstance().fromImage(square).toNDArray(ctx.getNDManager(), Image.Flag.COLOR);
+            return new NDList(pixels.toType(DataType.FLOAT32, false).div(127.5f).sub(1f).expandDims(0));
+        }
+
+        @Override
+        public float[][] processOutput(TranslatorContext ctx, NDList list) {
+            List<NDArray> scores = new ArrayList<>();
+            List<NDArray> boxes = new ArrayList<>();
+            for (NDArray output : list) {
+                long last = output.getShape().get(output.getShape().dimension() - 1);
+                (last == BlazeFaceDecoder.REGRESSORS ? boxes : scores).add(output);
+            }
+            if (scores.size() != 2 || boxes.size() != 2) {
+                throw new IllegalStateException("expected BlazeFace's two score and two regressor outputs, got " + list.getShapes());
+            }
+            Comparator<NDArray> finerLayerFirst = Comparator.comparingLong(a -> -a.getShape().get(1));
+            scores.sort(finerLayerFirst);
+            boxes.sort(finerLayerFirst);
+            return new float[][] {scores.get(0).toFloatArray(), boxes.get(0).toFloatArray(),
+                    scores.get(1).toFloatArray(), boxes.get(1).toFloatArray()};
+        }
+
+        @Override
+        public Batchifier getBatchifier() {
+            return null;
+        }
+    }
+}
