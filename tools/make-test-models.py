@@ -83,3 +83,16 @@ class FastStyleNet(torch.nn.Module):
 torch.manual_seed(0)
 torch.jit.script(FastStyleNet().eval()).save(f"{out}/fast-style.pt")
 print("wrote", f"{out}/fast-style.pt")
+
+
+class ColourClassifier(torch.nn.Module):
+    """A classifier whose answer is known: the logits are ten times each channel's mean of the normalised image,
+    so a red picture is "red". It checks a classify deployment end to end (resizing, normalisation, softmax,
+    top-k, labels) without trained weights; labels: colour-classifier.labels."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return 10.0 * x.mean(dim=(2, 3))
+
+
+torch.jit.script(ColourClassifier().eval()).save(f"{out}/colour-classifier.pt")
+print("wrote", f"{out}/colour-classifier.pt")

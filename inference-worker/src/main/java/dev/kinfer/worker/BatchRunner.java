@@ -1,6 +1,8 @@
 package dev.kinfer.worker;
 
 import dev.kinfer.schemas.Box;
+import dev.kinfer.schemas.Classification;
+import dev.kinfer.schemas.Classifications;
 import dev.kinfer.schemas.Detection;
 import dev.kinfer.schemas.Detections;
 import dev.kinfer.schemas.Embedding;
@@ -152,6 +154,8 @@ final class BatchRunner {
                 }
                 yield new Embedding(values);
             }
+            case ModelOutput.Labels labels -> new Classifications(labels.labels().stream()
+                    .map(l -> new Classification(l.label(), l.probability())).toList());
             case ModelOutput.Faces faces -> new Detections(faces.faces().stream().map(BatchRunner::detection).toList());
         };
     }

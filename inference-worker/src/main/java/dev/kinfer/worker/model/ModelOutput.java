@@ -9,6 +9,13 @@ public sealed interface ModelOutput {
     record ImageProduct(BufferedImage image) implements ModelOutput {
     }
 
+    /** The most probable labels, most probable first; {@code classify}. */
+    record Labels(List<Label> labels) implements ModelOutput {
+    }
+
+    record Label(String label, float probability) {
+    }
+
     /** Faces found in the image, best first; {@code detect-faces}. */
     record Faces(List<Face> faces) implements ModelOutput {
     }

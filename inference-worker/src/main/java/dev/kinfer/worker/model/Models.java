@@ -45,6 +45,7 @@ public final class Models {
             case "remove-background" -> BackgroundRemoval.load(manifest, modelDir, settings.intraOpThreads());
             case "stylize" -> ImageToImage.load(manifest, modelDir, settings.intraOpThreads());
             case "detect-faces" -> FaceDetection.load(manifest, modelDir, settings.intraOpThreads());
+            case "classify" -> Classification.load(manifest, modelDir, settings.intraOpThreads());
             case "synthetic" -> new SyntheticCost(manifest);
             default -> throw new ModelLoadException("no runner for task " + manifest.task(), null);
         };

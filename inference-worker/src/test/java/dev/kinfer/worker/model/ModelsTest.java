@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,33 @@ class ModelsTest {
             assertThat(invertedRed.getHeight()).isEqualTo(4);
             assertChannelsNear(invertedRed.getRGB(3, 2), 255 - 0xC8, 255 - 0x32, 255 - 0x14);
             assertChannelsNear(invertedGrey.getRGB(0, 0), 127, 127, 127);
+        }
+    }
+
+    @Test
+    void shouldClassifyWithNormalisationSoftmaxLabelsAndTopKPerRequest() throws IOException {
+        install("colour-classifier.pt", """
+                {"name": "colours", "version": "1", "task": "classify", "engine": "PyTorch", "artifact": "colour-classifier.pt",
+                 "license": "test", "options": {"labels": "colour-classifier.labels", "topK": "2"}}
+                """);
+        install("colour-classifier.labels", null);
+        BufferedImage blue = solid(0x1020E0, 300, 200);
+        BufferedImage green = solid(0x20D040, 64, 64);
+
+        try (Models.Loaded loaded = Models.loadAndWarmUp(modelDir, new ModelSettings(2, null, 1))) {
+            ModelRunner runner = loaded.runner();
+            List<ModelOutput> outputs = runner.run(List.of(ModelInput.of(blue), new ModelInput(List.of(green), Map.of("topK", "3"))));
+
+            List<ModelOutput.Label> forBlue = ((ModelOutput.Labels) outputs.get(0)).labels();
+            List<ModelOutput.Label> forGreen = ((ModelOutput.Labels) outputs.get(1)).labels();
+            assertThat(forBlue).extracting(ModelOutput.Label::label).containsExactly("blue", "green");
+            assertThat(forBlue.getFirst().probability()).isGreaterThan(0.99f);
+            assertThat(forGreen).extracting(ModelOutput.Label::label).containsExactly("green", "blue", "red");
+            assertThat(forGreen.stream().mapToDouble(ModelOutput.Label::probability).sum()).isCloseTo(1.0, offset(1e-4));
+            assertThatThrownBy(() -> runner.checkParams(Map.of("topK", "4")))
+                    .isInstanceOf(InvalidParameterException.class).hasMessageContaining("from 1 to 3");
+            assertThatThrownBy(() -> runner.checkParams(Map.of("colour", "red")))
+                    .isInstanceOf(InvalidParameterException.class).hasMessageContaining("only 'topK'");
         }
     }
 
@@ -75,11 +103,14 @@ class ModelsTest {
                 .hasMessageContaining("maxDelayMs must not be negative");
     }
 
+    /** Copies a test resource into the model directory, with {@code manifest} unless it is null. */
     private void install(String artifact, String manifest) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/models/" + artifact)) {
             Files.copy(in, modelDir.resolve(artifact));
         }
-        Files.writeString(modelDir.resolve("manifest.json"), manifest);
+        if (manifest != null) {
+            Files.writeString(modelDir.resolve("manifest.json"), manifest);
+        }
     }
 
     private static BufferedImage solid(int rgb, int width, int height) {
