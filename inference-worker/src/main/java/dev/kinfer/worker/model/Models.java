@@ -5,6 +5,7 @@ import ai.djl.util.cuda.CudaUtils;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class Models {
             case "stylize" -> ImageToImage.load(manifest, modelDir, settings.intraOpThreads());
             case "detect-faces" -> FaceDetection.load(manifest, modelDir, settings.intraOpThreads());
             case "classify" -> Classification.load(manifest, modelDir, settings.intraOpThreads());
+            case "style-transfer" -> new ColourTransfer(manifest);
             case "synthetic" -> new SyntheticCost(manifest);
             default -> throw new ModelLoadException("no runner for task " + manifest.task(), null);
         };
@@ -56,7 +58,7 @@ public final class Models {
             BufferedImage blank = new BufferedImage(WARM_UP_SIDE, WARM_UP_SIDE, BufferedImage.TYPE_INT_RGB);
             int largest = "PyTorch".equals(manifest.engine()) ? limits.maxBatchSize() : 1;
             for (int size = 1; size <= largest; size++) {
-                runner.run(Collections.nCopies(size, ModelInput.of(blank)));
+                runner.run(Collections.nCopies(size, new ModelInput(Collections.nCopies(runner.inputCount(), blank), Map.of())));
             }
         } catch (RuntimeException e) {
             runner.close();
@@ -71,9 +73,9 @@ public final class Models {
         BufferedImage probe = new BufferedImage(GPU_PROBE_SIDE, GPU_PROBE_SIDE, BufferedImage.TYPE_INT_RGB);
         int small = 1;
         int large = Math.min(cap, 4);
-        runner.run(Collections.nCopies(small, ModelInput.of(probe)));
+        runner.run(Collections.nCopies(small, new ModelInput(Collections.nCopies(runner.inputCount(), probe), Map.of())));
         long usedAfterSmall = CudaUtils.getGpuMemory(device).getUsed();
-        runner.run(Collections.nCopies(large, ModelInput.of(probe)));
+        runner.run(Collections.nCopies(large, new ModelInput(Collections.nCopies(runner.inputCount(), probe), Map.of())));
         long usedAfterLarge = CudaUtils.getGpuMemory(device).getUsed();
         long total = CudaUtils.getGpuMemory(device).getMax();
         int fit = GpuBatchSize.fit(small, usedAfterSmall, large, usedAfterLarge, total, cap);

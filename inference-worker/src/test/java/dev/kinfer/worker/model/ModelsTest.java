@@ -71,6 +71,43 @@ class ModelsTest {
     }
 
     @Test
+    void shouldGiveTheContentTheStylesColourStatistics() throws IOException {
+        Files.writeString(modelDir.resolve("manifest.json"), """
+                {"name": "colour-transfer", "version": "1", "task": "style-transfer", "engine": "PyTorch", "license": "none"}
+                """);
+        BufferedImage content = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                content.setRGB(x, y, (x * 6) << 16 | (y * 8) << 8 | 90); // a red-green gradient
+            }
+        }
+        BufferedImage flatStyle = solid(0x3060C0, 17, 23);
+        BufferedImage twoToneStyle = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 20; y++) {
+            for (int x = 0; x < 20; x++) {
+                twoToneStyle.setRGB(x, y, x < 10 ? 0x204080 : 0x80A0E0);
+            }
+        }
+
+        try (Models.Loaded loaded = Models.loadAndWarmUp(modelDir, new ModelSettings(2, null, 1))) {
+            assertThat(loaded.runner().inputCount()).isEqualTo(2);
+            List<ModelOutput> outputs = loaded.runner().run(List.of(
+                    new ModelInput(List.of(content, flatStyle), Map.of()), new ModelInput(List.of(content, twoToneStyle), Map.of())));
+
+            BufferedImage flat = ((ModelOutput.ImageProduct) outputs.get(0)).image();
+            BufferedImage twoTone = ((ModelOutput.ImageProduct) outputs.get(1)).image();
+            assertThat(flat.getWidth()).isEqualTo(40);
+            assertThat(flat.getHeight()).isEqualTo(30);
+            // A style without spread leaves nothing of the content but its size.
+            assertChannelsNear(flat.getRGB(0, 0), 0x30, 0x60, 0xC0);
+            assertChannelsNear(flat.getRGB(39, 29), 0x30, 0x60, 0xC0);
+            // The content's gradient survives, in the style's blues: dark corner dark, bright corner bright.
+            assertThat(blue(twoTone.getRGB(0, 0))).isLessThan(blue(twoTone.getRGB(39, 29)));
+            assertThat(blue(twoTone.getRGB(39, 29))).isGreaterThan(red(twoTone.getRGB(39, 29)));
+        }
+    }
+
+    @Test
     void shouldBatchAsTheManifestSaysUnlessTheDeploymentOverridesIt() throws IOException {
         install("invert.pt", """
                 {"name": "invert", "version": "1", "task": "stylize", "engine": "PyTorch", "artifact": "invert.pt", "license": "test",
@@ -121,6 +158,14 @@ class ModelsTest {
             }
         }
         return image;
+    }
+
+    private static int red(int rgb) {
+        return (rgb >> 16) & 0xFF;
+    }
+
+    private static int blue(int rgb) {
+        return rgb & 0xFF;
     }
 
     private static void assertChannelsNear(int rgb, int r, int g, int b) {
