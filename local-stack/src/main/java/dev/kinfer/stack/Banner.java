@@ -31,6 +31,10 @@ final class Banner {
 
                   curl -s -F image=@photo.jpg -F param.threshold=0.8 %1$s/v1/models/detect-faces/jobs
 
+                Upscale a picture x2 (RDN):
+
+                  curl -s -F image=@small.png %1$s/v1/models/upscale/jobs
+
                 Give a photo the colours of a painting (content first, then style):
 
                   curl -s -F image=@photo.jpg -F style=@painting.jpg %1$s/v1/models/style-transfer/jobs

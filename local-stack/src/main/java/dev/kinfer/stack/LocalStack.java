@@ -96,6 +96,7 @@ public final class LocalStack implements AutoCloseable {
         Path modelDir = DemoModels.backgroundRemoval(config.cacheDir());
         Path faceModelDir = DemoModels.faceDetection(config.cacheDir());
         Path styleModelDir = DemoModels.colourTransfer(config.cacheDir());
+        Path upscaleModelDir = DemoModels.upscaler(config.cacheDir());
         Map<String, String> common = commonEnvironment();
 
         ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
@@ -109,10 +110,13 @@ public final class LocalStack implements AutoCloseable {
         ChildProcess faceWorker = startWorker("faces-1", faceModelDir, faceWorkerPort, Map.of());
         int styleWorkerPort = PortGuard.free();
         ChildProcess styleWorker = startWorker("styles-1", styleModelDir, styleWorkerPort, Map.of("KINFER_MAX_BATCH_SIZE", "2"));
+        int upscaleWorkerPort = PortGuard.free();
+        ChildProcess upscaleWorker = startWorker("upscale-1", upscaleModelDir, upscaleWorkerPort, Map.of());
         sink.awaitReady(sinkUrl() + "/health/ready", SERVICE_START);
         worker.awaitReady("http://127.0.0.1:" + ports.worker() + "/health/ready", SERVICE_START);
         faceWorker.awaitReady("http://127.0.0.1:" + faceWorkerPort + "/health/ready", SERVICE_START);
         styleWorker.awaitReady("http://127.0.0.1:" + styleWorkerPort + "/health/ready", SERVICE_START);
+        upscaleWorker.awaitReady("http://127.0.0.1:" + upscaleWorkerPort + "/health/ready", SERVICE_START);
 
         ChildProcess ingest = child("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
                 with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl())), logs);

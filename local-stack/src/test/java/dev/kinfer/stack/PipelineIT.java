@@ -218,6 +218,31 @@ class PipelineIT {
         return new double[] {sums[0] / pixels, sums[1] / pixels, sums[2] / pixels};
     }
 
+    @Test
+    void shouldUpscaleThePackagesSampleToItsOwnReferenceOutputThroughTiles() throws Exception {
+        Path reference = cacheDir.resolve("models").resolve("upscale-1.0.0").resolve("reference");
+        byte[] fixture = Files.readAllBytes(reference.resolve("fixture.png"));
+
+        JsonNode job = finishedJob(submit("upscale", Map.of(), "fixture.png", "image/png", fixture));
+
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        byte[] png = HTTP.send(HttpRequest.newBuilder(URI.create(job.at("/result/output/image/url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        BufferedImage output = ImageIO.read(new ByteArrayInputStream(png));
+        BufferedImage expected = ImageIO.read(reference.resolve("fixture-x2.png").toFile());
+        assertThat(output.getWidth()).isEqualTo(256);
+        assertThat(output.getHeight()).isEqualTo(256);
+        double difference = 0;
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                for (int shift = 0; shift < 24; shift += 8) {
+                    difference += Math.abs(((output.getRGB(x, y) >> shift) & 0xFF) - ((expected.getRGB(x, y) >> shift) & 0xFF));
+                }
+            }
+        }
+        assertThat(difference / (256 * 256 * 3)).as("mean absolute difference in levels of 255").isLessThan(1.0);
+    }
+
     /** Polls the job an accepted submission names until it has a result. */
     private static JsonNode finishedJob(HttpResponse<String> accepted) throws Exception {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);

@@ -29,7 +29,7 @@ import java.util.Set;
 public record ModelManifest(String name, String version, String task, String engine, String artifact, String license,
                             String device, Integer maxBatchSize, Integer maxDelayMs, Map<String, String> options) {
     public static final String FILE_NAME = "manifest.json";
-    public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "style-transfer", "detect-faces", "synthetic");
+    public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "style-transfer", "upscale", "detect-faces", "synthetic");
     public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch", "Synthetic");
 
     public ModelManifest {
