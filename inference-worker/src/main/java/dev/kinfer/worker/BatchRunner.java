@@ -42,22 +42,18 @@ import org.slf4j.LoggerFactory;
 final class BatchRunner {
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
 
-    private final ModelRunner model;
+    private final ModelVersions versions;
     private final ObjectStore store;
     private final WorkerMetrics metrics;
     private final ExecutorService io;
     private final String workerId;
 
-    BatchRunner(ModelRunner model, ObjectStore store, WorkerMetrics metrics, ExecutorService io, String workerId) {
-        this.model = model;
+    BatchRunner(ModelVersions versions, ObjectStore store, WorkerMetrics metrics, ExecutorService io, String workerId) {
+        this.versions = versions;
         this.store = store;
         this.metrics = metrics;
         this.io = io;
         this.workerId = workerId;
-    }
-
-    ModelRunner model() {
-        return model;
     }
 
     /** What the model stage hands to the output stage: results decided so far, and the model's outputs. */
@@ -71,7 +67,10 @@ final class BatchRunner {
      */
     Inferred infer(List<Job> jobs) {
         Instant started = Instant.now();
+        ModelRunner model = jobs.getFirst().model();
         String version = model.manifest().version();
+        // Undeployed since these requests were polled: it may be closed already, so it must not run.
+        String undeployed = versions.isLoaded(model) ? null : version + " of " + versions.model() + " was undeployed meanwhile";
         InferenceResult[] results = new InferenceResult[jobs.size()];
         List<Integer> runnable = new ArrayList<>();
         List<ModelInput> inputs = new ArrayList<>();
@@ -82,6 +81,12 @@ final class BatchRunner {
             if (isExpired(request, started)) {
                 job.inputs().cancel(true);
                 results[i] = Results.expired(request, version, timings(request, started, 0, 0, jobs.size()));
+                continue;
+            }
+            if (undeployed != null) {
+                job.inputs().cancel(true);
+                results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()),
+                        ErrorCodes.UNKNOWN_MODEL_VERSION, undeployed, request.getModelVersion() == null);
                 continue;
             }
             try {
@@ -100,7 +105,7 @@ final class BatchRunner {
         try {
             List<ModelOutput> outputs = model.run(inputs);
             Duration inferenceTime = Duration.between(inferenceStart, Instant.now());
-            metrics.batch(runnable.size(), fetchTime, inferenceTime);
+            metrics.batch(version, runnable.size(), fetchTime, inferenceTime);
             return new Inferred(jobs, results, runnable, outputs, started, fetchTime.toMillis(), inferenceTime.toMillis());
         } catch (RuntimeException e) {
             log.error("model {} failed on a batch of {}", model.manifest().name(), runnable.size(), e);
@@ -125,7 +130,7 @@ final class BatchRunner {
             stored.add(io.submit(() -> store(requestId, output)));
         }
         InferenceResult[] results = inferred.results().clone();
-        String version = model.manifest().version();
+        String version = inferred.jobs().getFirst().model().manifest().version();
         for (int k = 0; k < inferred.ran().size(); k++) {
             InferenceRequest request = inferred.jobs().get(inferred.ran().get(k)).request();
             results[inferred.ran().get(k)] = Results.succeeded(request, version, timings(request, inferred.started(),

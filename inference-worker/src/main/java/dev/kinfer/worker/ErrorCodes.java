@@ -6,6 +6,7 @@ final class ErrorCodes {
     static final String INPUT_NOT_FOUND = "input-not-found";
     static final String WRONG_INPUT_COUNT = "wrong-input-count";
     static final String INVALID_PARAMETER = "invalid-parameter";
+    static final String UNKNOWN_MODEL_VERSION = "unknown-model-version";
     static final String DEADLINE_EXCEEDED = "deadline-exceeded";
     static final String MODEL_ERROR = "model-error";
 

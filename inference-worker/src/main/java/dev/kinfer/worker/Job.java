@@ -1,6 +1,7 @@
 package dev.kinfer.worker;
 
 import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.worker.model.ModelRunner;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.List;
@@ -11,8 +12,9 @@ import org.apache.kafka.common.TopicPartition;
  * One request between poll and result. Its inputs start downloading the moment it is polled, so they are
  * usually decoded by the time its batch reaches the model.
  *
- * @param bucket the batching bucket: requests in one batch share it
+ * @param model  the model version chosen for it when it was polled
+ * @param bucket the batching bucket: requests in one batch share it (so also the version)
  */
-record Job(TopicPartition partition, long offset, InferenceRequest request, Instant enqueuedAt, String bucket,
+record Job(TopicPartition partition, long offset, InferenceRequest request, Instant enqueuedAt, ModelRunner model, String bucket,
            Future<List<BufferedImage>> inputs) {
 }

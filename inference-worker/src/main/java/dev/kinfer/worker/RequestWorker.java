@@ -11,6 +11,8 @@ import dev.kinfer.schemas.serde.SchemaRegistryException;
 import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.worker.model.BatchLimits;
 import dev.kinfer.worker.model.InvalidParameterException;
+import dev.kinfer.worker.model.ModelRunner;
+import dev.kinfer.worker.model.Models;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,6 +72,7 @@ final class RequestWorker implements Runnable {
     private final KafkaProducer<String, byte[]> producer;
     private final AvroDeserializer<InferenceRequest> requests;
     private final AvroSerializer<InferenceResult> results;
+    private final ModelVersions versions;
     private final BatchRunner batches;
     private final InputFetcher fetcher;
     private final ExecutorService io;
@@ -92,12 +96,13 @@ final class RequestWorker implements Runnable {
     }
 
     RequestWorker(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
-                  BatchRunner batches, InputFetcher fetcher, ExecutorService io, ExecutorService inference, WorkerMetrics metrics,
-                  BatchLimits limits, int queueCapacity) {
+                  ModelVersions versions, BatchRunner batches, InputFetcher fetcher, ExecutorService io, ExecutorService inference,
+                  WorkerMetrics metrics, BatchLimits limits, int queueCapacity) {
         this.consumer = consumer;
         this.producer = producer;
         this.requests = new AvroDeserializer<>(registry, InferenceRequest.class);
         this.results = new AvroSerializer<>(registry);
+        this.versions = versions;
         this.batches = batches;
         this.fetcher = fetcher;
         this.io = io;
@@ -106,7 +111,7 @@ final class RequestWorker implements Runnable {
         this.batcher = new Batcher(limits.maxBatchSize(), limits.maxDelay());
         this.highWater = queueCapacity;
         this.lowWater = Math.max(1, queueCapacity / 2);
-        String model = batches.model().manifest().name();
+        String model = versions.model();
         this.requestTopic = Topics.requests(model);
         this.deadLetterTopic = Topics.deadLetters(model);
     }
@@ -181,27 +186,38 @@ final class RequestWorker implements Runnable {
             return;
         }
         Instant now = Instant.now();
-        String version = batches.model().manifest().version();
+        Optional<Models.Loaded> chosen = versions.resolve(request.getModelVersion());
+        if (chosen.isEmpty()) {
+            String pinned = String.valueOf(request.getModelVersion());
+            finish(partition, record.offset(), request, Results.failed(request, pinned, batches.timings(request, now, 0, 0, 0),
+                    ErrorCodes.UNKNOWN_MODEL_VERSION, "version " + pinned + " of " + versions.model() + " is not deployed; deployed: "
+                            + versions.loaded(), false));
+            return;
+        }
+        ModelRunner model = chosen.get().runner();
+        String version = model.manifest().version();
         if (BatchRunner.isExpired(request, now)) {
             finish(partition, record.offset(), request, Results.expired(request, version, batches.timings(request, now, 0, 0, 0)));
-        } else if (request.getInputs().size() != batches.model().inputCount()) {
+        } else if (request.getInputs().size() != model.inputCount()) {
             finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
-                    ErrorCodes.WRONG_INPUT_COUNT, batches.model().manifest().task() + " takes " + batches.model().inputCount()
+                    ErrorCodes.WRONG_INPUT_COUNT, model.manifest().task() + " takes " + model.inputCount()
                             + " image(s), got " + request.getInputs().size(), false));
-        } else if (invalidParameters(request) instanceof String problem) {
+        } else if (invalidParameters(model, request) instanceof String problem) {
             finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
                     ErrorCodes.INVALID_PARAMETER, problem, false));
         } else {
             ImageRef input = request.getInputs().getFirst();
             Future<List<BufferedImage>> inputs = io.submit(() -> fetcher.fetch(request.getInputs()));
-            batcher.add(new Job(partition, record.offset(), request, now, batches.model().bucket(input.getWidth(), input.getHeight()), inputs));
+            // Batches never mix versions: the version is part of the bucket.
+            String bucket = version + "/" + model.bucket(input.getWidth(), input.getHeight());
+            batcher.add(new Job(partition, record.offset(), request, now, model, bucket, inputs));
         }
     }
 
     /** Why the model refuses the request's parameters, or null when it takes them. */
-    private String invalidParameters(InferenceRequest request) {
+    private static String invalidParameters(ModelRunner model, InferenceRequest request) {
         try {
-            batches.model().checkParams(request.getParams());
+            model.checkParams(request.getParams());
             return null;
         } catch (InvalidParameterException e) {
             return e.getMessage();

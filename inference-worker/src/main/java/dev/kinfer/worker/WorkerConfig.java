@@ -14,7 +14,9 @@ import java.util.UUID;
  * @param bootstrapServers Kafka bootstrap servers ({@code KINFER_BOOTSTRAP_SERVERS})
  * @param registryUrl      Confluent-compatible schema registry ({@code KINFER_REGISTRY_URL})
  * @param store            object store ({@code KINFER_S3_*})
- * @param modelDir         directory holding {@code manifest.json} and the artifact ({@code KINFER_MODEL_DIR})
+ * @param modelDir         a fixed model: directory holding {@code manifest.json} and the artifact ({@code KINFER_MODEL_DIR})
+ * @param modelName        or a model of the catalogue, followed as versions are deployed and undeployed ({@code KINFER_MODEL})
+ * @param modelCache       where catalogue versions are downloaded to ({@code KINFER_MODEL_CACHE}, default under java.io.tmpdir)
  * @param workerId         this process's id in results and its transactional id ({@code KINFER_WORKER_ID})
  * @param model            overrides of the manifest's batching ({@code KINFER_MAX_BATCH_SIZE}, {@code KINFER_MAX_DELAY_MS})
  *                         and the engine's threads per operator ({@code KINFER_INTRA_OP_THREADS}, default: all cores)
@@ -23,9 +25,13 @@ import java.util.UUID;
  * @param requestPartitions partitions of the request topic if the worker creates it ({@code KINFER_PARTITIONS}, default 4)
  * @param healthPort       port of /health/live and /health/ready; 0 picks a free one ({@code KINFER_HEALTH_PORT})
  */
-public record WorkerConfig(String bootstrapServers, String registryUrl, StoreConfig store, Path modelDir, String workerId,
+public record WorkerConfig(String bootstrapServers, String registryUrl, StoreConfig store, Path modelDir, String modelName,
+                           Path modelCache, String workerId,
                            ModelSettings model, Integer queueCapacity, int requestPartitions, int healthPort) {
     public WorkerConfig {
+        if ((modelDir == null) == (modelName == null)) {
+            throw new IllegalArgumentException("set exactly one of KINFER_MODEL_DIR (a fixed model) and KINFER_MODEL (a model of the catalogue)");
+        }
         if (model.maxBatchSize() != null && model.maxBatchSize() < 1) {
             throw new IllegalArgumentException("KINFER_MAX_BATCH_SIZE must be at least 1");
         }
@@ -51,7 +57,9 @@ public record WorkerConfig(String bootstrapServers, String registryUrl, StoreCon
                 env.getOrDefault("KINFER_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                 env.getOrDefault("KINFER_REGISTRY_URL", "http://127.0.0.1:8081"),
                 StoreConfig.fromEnvironment(env),
-                Path.of(required(env, "KINFER_MODEL_DIR")),
+                blankToNull(env.get("KINFER_MODEL_DIR")) == null ? null : Path.of(env.get("KINFER_MODEL_DIR")),
+                blankToNull(env.get("KINFER_MODEL")),
+                Path.of(env.getOrDefault("KINFER_MODEL_CACHE", Path.of(System.getProperty("java.io.tmpdir"), "kinfer-models").toString())),
                 env.getOrDefault("KINFER_WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
                 new ModelSettings(optionalInt(env, "KINFER_MAX_BATCH_SIZE"),
                         env.containsKey("KINFER_MAX_DELAY_MS") ? Duration.ofMillis(Long.parseLong(env.get("KINFER_MAX_DELAY_MS"))) : null,
@@ -66,11 +74,7 @@ public record WorkerConfig(String bootstrapServers, String registryUrl, StoreCon
         return value == null || value.isBlank() ? null : Integer.valueOf(value.strip());
     }
 
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must be set");
-        }
-        return value;
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -1,12 +1,13 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.catalog.ModelCatalog;
+import dev.kinfer.catalog.ModelManifest;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.worker.model.BatchLimits;
 import dev.kinfer.worker.model.ModelLoadException;
-import dev.kinfer.worker.model.ModelRunner;
 import dev.kinfer.worker.model.Models;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +36,28 @@ public final class WorkerMain {
 
     public static void main(String[] args) throws Exception {
         WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
-        try (HealthServer health = new HealthServer(config.healthPort())) {
+        try (HealthServer health = new HealthServer(config.healthPort());
+             ObjectStore store = new ObjectStore(config.store())) {
             log.info("health and metrics on port {}", health.port());
-            Models.Loaded loaded;
+            store.ensureBucket(); // outputs go there, whether or not an ingest-api has created it yet
+            ExecutorService inference = Executors.newSingleThreadExecutor(r -> new Thread(r, "inference"));
+            ModelVersions versions;
+            CatalogFollower follower = null;
             try {
-                loaded = Models.loadAndWarmUp(config.modelDir(), config.model());
+                if (config.modelDir() != null) {
+                    Models.Loaded loaded = Models.loadAndWarmUp(config.modelDir(), config.model());
+                    versions = new ModelVersions(loaded.runner().manifest().name());
+                    versions.add(loaded, 0);
+                } else {
+                    versions = new ModelVersions(config.modelName());
+                    health.notReady("waiting for a version of " + config.modelName() + " in " + Topics.MODELS);
+                    follower = new CatalogFollower(new ModelCatalog(config.bootstrapServers()), store, config.modelCache(), config.model(),
+                            versions, inference);
+                    follower.start();
+                    while (!follower.awaitFirstVersion(Duration.ofSeconds(30))) {
+                        log.info("still waiting for a version of {} that loads (deploy one with ./kinfer models deploy)", config.modelName());
+                    }
+                }
             } catch (ModelLoadException e) {
                 // Stay up and unready, saying why, rather than consuming requests we would all fail.
                 health.notReady(e.getMessage());
@@ -47,24 +65,23 @@ public final class WorkerMain {
                 Thread.currentThread().join();
                 return;
             }
-            ModelRunner model = loaded.runner();
-            BatchLimits limits = loaded.limits();
-            String name = model.manifest().name();
-            log.info("model {}:{} ({}, {}, device {}) loaded and warmed up", name, model.manifest().version(),
-                    model.manifest().task(), model.manifest().engine(), model.manifest().device());
+            Models.Loaded first = versions.resolve(null).orElseThrow();
+            ModelManifest manifest = first.runner().manifest();
+            // Batching limits are the first loaded version's: the batcher and the consumer are sized once.
+            BatchLimits limits = first.limits();
+            String name = versions.model();
+            log.info("model {}:{} ({}, {}, device {}) loaded and warmed up", name, manifest.version(), manifest.task(),
+                    manifest.engine(), manifest.device());
             ensureTopics(config, name);
 
-            WorkerMetrics metrics = new WorkerMetrics(name, model.manifest().version());
+            WorkerMetrics metrics = new WorkerMetrics(name);
             health.metrics(metrics::scrape);
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
-            ExecutorService inference = Executors.newSingleThreadExecutor(r -> new Thread(r, "inference-" + name));
-            ObjectStore store = new ObjectStore(config.store());
-            store.ensureBucket(); // outputs go there, whether or not an ingest-api has created it yet
             KafkaConsumer<String, byte[]> consumer = consumer(config, name, limits);
             metrics.bind(consumer);
             RequestWorker worker = new RequestWorker(consumer, producer(config, name), new SchemaRegistryClient(config.registryUrl()),
-                    new BatchRunner(model, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference, metrics, limits,
-                    config.queueCapacity(limits));
+                    versions, new BatchRunner(versions, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference,
+                    metrics, limits, config.queueCapacity(limits));
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();
@@ -78,9 +95,13 @@ public final class WorkerMain {
             log.info("worker {} consuming {} (max batch {}, max delay {} ms)", config.workerId(), Topics.requests(name),
                     limits.maxBatchSize(), limits.maxDelay().toMillis());
             loop.join();
+            if (follower != null) {
+                follower.close();
+            }
             io.shutdownNow();
-            store.close();
-            model.close();
+            for (String version : versions.loaded()) {
+                versions.remove(version).ifPresent(Models.Loaded::close);
+            }
         }
     }
 

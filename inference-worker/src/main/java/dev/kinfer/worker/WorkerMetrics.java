@@ -15,29 +15,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 
 /**
- * The worker's metrics, tagged by model and version, scraped at {@code /metrics}. Consumer lag per partition
+ * The worker's metrics, tagged by model (and by version where a version did the work: batches, model calls,
+ * results), scraped at {@code /metrics}. Consumer lag per partition
  * ({@code kafka_consumer_fetch_manager_records_lag}) comes from the Kafka client's own metrics.
  */
 final class WorkerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Tags tags;
-    private final DistributionSummary batchSize;
     private final Timer queueWait;
-    private final Timer fetch;
-    private final Timer inference;
-    private final Timer endToEnd;
     private final Counter deadLettered;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger paused = new AtomicInteger();
 
-    WorkerMetrics(String model, String version) {
-        tags = Tags.of("model", model, "version", version);
-        batchSize = DistributionSummary.builder("kinfer_batch_size").description("requests per model call").tags(tags)
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
-        queueWait = timer("kinfer_queue_wait", "from enqueue in the worker to the start of its batch");
-        fetch = timer("kinfer_fetch", "fetching and decoding a batch's inputs, beyond what prefetch hid");
-        inference = timer("kinfer_inference", "one model call");
-        endToEnd = timer("kinfer_end_to_end", "from submission to result");
+    WorkerMetrics(String model) {
+        tags = Tags.of("model", model);
+        queueWait = timer("kinfer_queue_wait", "from enqueue in the worker to the start of its batch", tags);
         deadLettered = Counter.builder("kinfer_dead_lettered").description("records sent to the DLQ").tags(tags).register(registry);
         Gauge.builder("kinfer_queued", queued, AtomicInteger::get).description("requests polled and not yet in a model call")
                 .tags(tags).register(registry);
@@ -45,18 +37,21 @@ final class WorkerMetrics {
                 .tags(tags).register(registry);
     }
 
-    private Timer timer(String name, String description) {
-        return Timer.builder(name).description(description).tags(tags).publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    /** Registered once per name and tags; later calls return the same meter. */
+    private Timer timer(String name, String description, Tags meterTags) {
+        return Timer.builder(name).description(description).tags(meterTags).publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
 
     void bind(Consumer<?, ?> consumer) {
         new KafkaClientMetrics(consumer).bindTo(registry);
     }
 
-    void batch(int size, Duration fetchTime, Duration inferenceTime) {
-        batchSize.record(size);
-        fetch.record(fetchTime);
-        inference.record(inferenceTime);
+    void batch(String version, int size, Duration fetchTime, Duration inferenceTime) {
+        Tags versioned = tags.and("version", version);
+        DistributionSummary.builder("kinfer_batch_size").description("requests per model call").tags(versioned)
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry).record(size);
+        timer("kinfer_fetch", "fetching and decoding a batch's inputs, beyond what prefetch hid", versioned).record(fetchTime);
+        timer("kinfer_inference", "one model call", versioned).record(inferenceTime);
     }
 
     void startedWaiting(Instant enqueuedAt, Instant now) {
@@ -64,8 +59,9 @@ final class WorkerMetrics {
     }
 
     void result(InferenceResult result, Instant submittedAt) {
-        registry.counter("kinfer_results", tags.and("status", result.getStatus().name())).increment();
-        endToEnd.record(Duration.between(submittedAt, result.getCompletedAt()));
+        Tags versioned = tags.and("version", result.getModelVersion());
+        registry.counter("kinfer_results", versioned.and("status", result.getStatus().name())).increment();
+        timer("kinfer_end_to_end", "from submission to result", versioned).record(Duration.between(submittedAt, result.getCompletedAt()));
     }
 
     void deadLettered() {

@@ -17,7 +17,7 @@ class BatcherTest {
     private final Batcher batcher = new Batcher(3, Duration.ofMillis(10));
 
     private Job job(TopicPartition partition, long offset, String bucket, Instant at) {
-        return new Job(partition, offset, new InferenceRequest(), at, bucket, CompletableFuture.completedFuture(List.of()));
+        return new Job(partition, offset, new InferenceRequest(), at, null, bucket, CompletableFuture.completedFuture(List.of()));
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class IngestApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestApp.class);
     private static final String PARAM_PREFIX = "param.";
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String DEFAULT_TENANT = "public";
 
     private final IngestConfig config;
@@ -114,6 +116,7 @@ public final class IngestApp implements AutoCloseable {
         }
         String callbackUrl = CallbackUrls.validate(ctx.formParam("callbackUrl"));
         Map<String, String> params = params(ctx);
+        String version = modelVersion(ctx);
 
         List<ImageRef> refs = new ArrayList<>();
         for (ValidatedImage image : inputs) {
@@ -124,11 +127,12 @@ public final class IngestApp implements AutoCloseable {
                 .setRequestId(UUID.randomUUID().toString())
                 .setTenant(DEFAULT_TENANT)
                 .setModel(model)
+                .setModelVersion(version)
                 .setInputs(refs)
                 .setParams(params)
                 .setCallback(callbackUrl == null ? null : new Callback(callbackUrl, "default"))
                 .setSubmittedAt(Instant.now())
-                .setCacheKey(CacheKeys.of(model, null, params, inputs.stream().map(ValidatedImage::sha256).toList()))
+                .setCacheKey(CacheKeys.of(model, version, params, inputs.stream().map(ValidatedImage::sha256).toList()))
                 .build();
         publisher.publish(request);
         log.info("accepted job {} for {} ({} bytes, {}x{})", request.getRequestId(), model, image.bytes().length,
@@ -178,6 +182,18 @@ public final class IngestApp implements AutoCloseable {
         } catch (IOException e) {
             throw new ApiProblem(400, "invalid-multipart", "Upload unreadable", e.getMessage());
         }
+    }
+
+    /** An optional form field pinning the model version; the worker says if no such version is deployed. */
+    private static String modelVersion(Context ctx) {
+        String version = ctx.formParam("modelVersion");
+        if (version == null || version.isBlank()) {
+            return null;
+        }
+        if (!VERSION.matcher(version).matches()) {
+            throw new ApiProblem(400, "invalid-model-version", "Invalid model version", "modelVersion must match " + VERSION);
+        }
+        return version;
     }
 
     /** Model parameters come as form fields named {@code param.<name>}. */

@@ -39,6 +39,9 @@ final class Banner {
 
                   curl -s -F image=@photo.jpg -F style=@painting.jpg %1$s/v1/models/style-transfer/jobs
 
+                Models: ./kinfer models list | deploy <dir with manifest.json> | undeploy <name>[:<version>]
+                (workers switch to a new version without a restart; -F modelVersion=<v> pins one).
+
                 Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead (signed: X-Kinfer-Signature).
                 Ctrl-C stops everything.
                 """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir());

@@ -86,6 +86,10 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** SIGKILL: the process gets no chance to clean up (a crash, as far as Kafka can tell). */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }

@@ -1,17 +1,17 @@
 package dev.kinfer.stack;
 
-import java.util.Comparator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ./kinfer}: the command-line entry point. */
-@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = {KinferCli.Up.class, KinferCli.BenchCommand.class},
+@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = {KinferCli.Up.class, ModelsCommand.class, KinferCli.BenchCommand.class},
         description = "Streaming image inference on Kafka.")
 public final class KinferCli {
     public static void main(String[] args) {

@@ -1,5 +1,11 @@
 package dev.kinfer.stack;
 
+import dev.kinfer.catalog.ModelCatalog;
+import dev.kinfer.catalog.ModelDeployer;
+import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.schemas.Topics;
+import dev.kinfer.store.ObjectStore;
+import dev.kinfer.store.StoreConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration SERVICE_START = Duration.ofMinutes(3);
-    private static final String BUCKET = "kinfer";
+    static final String BUCKET = "kinfer";
 
     private final StackConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -93,10 +100,8 @@ public final class LocalStack implements AutoCloseable {
         StackConfig.Ports ports = config.ports();
         Path data = config.dataDir();
         Path logs = data.resolve("logs");
-        Path modelDir = DemoModels.backgroundRemoval(config.cacheDir());
-        Path faceModelDir = DemoModels.faceDetection(config.cacheDir());
-        Path styleModelDir = DemoModels.colourTransfer(config.cacheDir());
-        Path upscaleModelDir = DemoModels.upscaler(config.cacheDir());
+        deployIfMissing(List.of(DemoModels.backgroundRemoval(config.cacheDir()), DemoModels.faceDetection(config.cacheDir()),
+                DemoModels.colourTransfer(config.cacheDir()), DemoModels.upscaler(config.cacheDir())));
         Map<String, String> common = commonEnvironment();
 
         ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
@@ -105,22 +110,54 @@ public final class LocalStack implements AutoCloseable {
                         "KINFER_WEBHOOK_SECRET", secrets.webhookSecret(),
                         // On one machine the webhook receiver is usually on this machine too.
                         "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128")), logs);
-        ChildProcess worker = startWorker("worker-1", modelDir, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4"));
-        int faceWorkerPort = PortGuard.free();
-        ChildProcess faceWorker = startWorker("faces-1", faceModelDir, faceWorkerPort, Map.of());
-        int styleWorkerPort = PortGuard.free();
-        ChildProcess styleWorker = startWorker("styles-1", styleModelDir, styleWorkerPort, Map.of("KINFER_MAX_BATCH_SIZE", "2"));
-        int upscaleWorkerPort = PortGuard.free();
-        ChildProcess upscaleWorker = startWorker("upscale-1", upscaleModelDir, upscaleWorkerPort, Map.of());
+        Map<String, ChildProcess> workers = new LinkedHashMap<>();
+        workers.put("http://127.0.0.1:" + ports.worker(),
+                startCatalogWorker("worker-1", DemoModels.BACKGROUND_REMOVAL, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4")));
+        for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE)) {
+            int port = PortGuard.free();
+            workers.put("http://127.0.0.1:" + port, startCatalogWorker(model + "-1", model, port, Map.of()));
+        }
         sink.awaitReady(sinkUrl() + "/health/ready", SERVICE_START);
-        worker.awaitReady("http://127.0.0.1:" + ports.worker() + "/health/ready", SERVICE_START);
-        faceWorker.awaitReady("http://127.0.0.1:" + faceWorkerPort + "/health/ready", SERVICE_START);
-        styleWorker.awaitReady("http://127.0.0.1:" + styleWorkerPort + "/health/ready", SERVICE_START);
-        upscaleWorker.awaitReady("http://127.0.0.1:" + upscaleWorkerPort + "/health/ready", SERVICE_START);
+        for (Map.Entry<String, ChildProcess> worker : workers.entrySet()) {
+            worker.getValue().awaitReady(worker.getKey() + "/health/ready", SERVICE_START);
+        }
 
         ChildProcess ingest = child("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
                 with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl())), logs);
         ingest.awaitReady(apiUrl() + "/health/ready", SERVICE_START);
+    }
+
+    /**
+     * Puts the demo models in the catalogue unless a version of the same name and version is there already (a
+     * restart does not redeploy, so workers do not reload).
+     */
+    private void deployIfMissing(List<Path> modelDirs) throws InterruptedException {
+        ModelDeployer.ensureTopic(bootstrapServers);
+        try (ModelCatalog catalog = new ModelCatalog(bootstrapServers);
+             ObjectStore store = new ObjectStore(new StoreConfig(s3Endpoint, "us-east-1", secrets.s3AccessKey(), secrets.s3SecretKey(), BUCKET));
+             ModelDeployer deployer = new ModelDeployer(bootstrapServers, store)) {
+            if (!catalog.awaitCaughtUp(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("could not read the model catalogue " + Topics.MODELS + " within 30 s");
+            }
+            store.ensureBucket();
+            for (Path dir : modelDirs) {
+                ModelManifest manifest = ModelManifest.read(dir);
+                if (catalog.versions(manifest.name()).stream().noneMatch(e -> e.version().equals(manifest.version()))) {
+                    log.info("deploying {}:{} to the model catalogue", manifest.name(), manifest.version());
+                    deployer.deploy(dir);
+                }
+            }
+        }
+    }
+
+    /** Starts a worker that serves whatever versions of {@code model} the catalogue holds (not waiting for it). */
+    ChildProcess startCatalogWorker(String workerId, String model, int healthPort, Map<String, String> settings) throws IOException {
+        Map<String, String> env = with(commonEnvironment(), settings);
+        env.put("KINFER_MODEL", model);
+        env.put("KINFER_MODEL_CACHE", config.dataDir().resolve("worker-models").resolve(workerId).toString());
+        env.put("KINFER_WORKER_ID", workerId);
+        env.put("KINFER_HEALTH_PORT", Integer.toString(healthPort));
+        return child("inference-" + workerId, workerJvm(), List.of("dev.kinfer.worker.WorkerMain"), env, config.dataDir().resolve("logs"));
     }
 
     /** Starts an inference worker process for the model in {@code modelDir} (not waiting for it to be ready). */

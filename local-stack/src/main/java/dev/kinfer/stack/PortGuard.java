@@ -1,6 +1,5 @@
 package dev.kinfer.stack;
 
-import java.util.Random;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -8,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /** Checks every port before anything starts, so a taken port is one clear message instead of a stack trace. */
 final class PortGuard {

@@ -18,11 +18,12 @@ class LayeringTest {
     private static final Map<String, String> MODULE_PACKAGES = Map.of(
             "schemas", "dev.kinfer.schemas",
             "object-store", "dev.kinfer.store",
+            "catalog", "dev.kinfer.catalog",
             "ingest-api", "dev.kinfer.ingest",
             "inference-worker", "dev.kinfer.worker",
             "result-sink", "dev.kinfer.sink",
             "local-stack", "dev.kinfer.stack");
-    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store");
+    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store", "dev.kinfer.catalog");
 
     @Test
     void shouldKeepEveryModuleToItsOwnPackagesAndTheSharedOnes() throws IOException {

@@ -6,12 +6,16 @@ import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.UploadObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Set;
 import okhttp3.OkHttpClient;
@@ -54,6 +58,11 @@ public final class ObjectStore implements AutoCloseable {
         return new S3Uri(config.bucket(), "outputs/" + requestId + "/" + fileName);
     }
 
+    /** The key of one file of a deployed model version. */
+    public S3Uri modelUri(String model, String version, String fileName) {
+        return new S3Uri(config.bucket(), "models/" + model + "/" + version + "/" + fileName);
+    }
+
     /** Creates the bucket if it is missing; several processes may race to do so at start. */
     public void ensureBucket() {
         call("create bucket " + config.bucket(), () -> {
@@ -87,6 +96,22 @@ public final class ObjectStore implements AutoCloseable {
     public void put(S3Uri uri, byte[] bytes, String contentType) {
         call("put " + uri, () -> client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key())
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType(contentType).build()));
+    }
+
+    /** Streams a file up (model artifacts may be larger than is wise to hold in memory). */
+    public void upload(S3Uri uri, Path file) {
+        call("upload " + file + " to " + uri, () -> client.uploadObject(UploadObjectArgs.builder().bucket(uri.bucket())
+                .object(uri.key()).filename(file.toString()).build()));
+    }
+
+    /** Streams an object down into {@code file}, replacing it. */
+    public void download(S3Uri uri, Path file) {
+        call("download " + uri, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return null;
+        });
     }
 
     public byte[] get(S3Uri uri) {

@@ -20,6 +20,12 @@ public final class Topics {
      */
     public static final String JOBS = "kinfer.jobs";
 
+    /**
+     * The model catalogue, compacted: one record per deployed model version, keyed {@code <name>:<version>},
+     * its value the manifest and where the artifact lies (JSON); a tombstone undeploys the version.
+     */
+    public static final String MODELS = "kinfer.models";
+
     /** The public result stream, keyed by request id; read it with {@code read_committed}. */
     public static final String RESULTS = "kinfer.results";
 

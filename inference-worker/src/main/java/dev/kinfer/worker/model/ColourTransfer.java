@@ -7,6 +7,7 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.kinfer.catalog.ModelManifest;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
+import dev.kinfer.catalog.ModelManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

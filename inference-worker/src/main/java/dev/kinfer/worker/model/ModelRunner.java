@@ -1,6 +1,7 @@
 package dev.kinfer.worker.model;
 
 import ai.djl.Device;
+import dev.kinfer.catalog.ModelManifest;
 import java.util.List;
 import java.util.Map;
 

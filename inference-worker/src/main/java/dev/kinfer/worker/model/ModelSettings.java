@@ -1,5 +1,6 @@
 package dev.kinfer.worker.model;
 
+import dev.kinfer.catalog.ModelManifest;
 import java.time.Duration;
 
 /**

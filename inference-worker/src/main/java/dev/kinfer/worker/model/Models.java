@@ -2,6 +2,8 @@ package dev.kinfer.worker.model;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
+import dev.kinfer.catalog.InvalidManifestException;
+import dev.kinfer.catalog.ModelManifest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -33,7 +35,12 @@ public final class Models {
      * so it sees every size up to the largest batch; ONNX Runtime plans once for a dynamic batch axis.
      */
     public static Loaded loadAndWarmUp(Path modelDir, ModelSettings settings) {
-        ModelManifest manifest = ModelManifest.read(modelDir);
+        ModelManifest manifest;
+        try {
+            manifest = ModelManifest.read(modelDir);
+        } catch (InvalidManifestException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
         BatchLimits limits = settings.limits(manifest);
         // Both are read once, when DJL starts its PyTorch engine. TorchScript's profiling executor re-specialises
         // the graph whenever the input shape changes, which dynamic batching does all the time: measured on the

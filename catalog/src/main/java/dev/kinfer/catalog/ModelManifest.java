@@ -1,4 +1,4 @@
-package dev.kinfer.worker.model;
+package dev.kinfer.catalog;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What a model artifact is and how to run it; lives as {@code manifest.json} beside the artifact.
@@ -31,6 +32,9 @@ public record ModelManifest(String name, String version, String task, String eng
     public static final String FILE_NAME = "manifest.json";
     public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "style-transfer", "upscale", "detect-faces", "synthetic");
     public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch", "Synthetic");
+    /** Versions name object-store keys and catalogue keys, so they are restricted to what is safe in both. */
+    public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu:\\d+");
 
     public ModelManifest {
         device = device == null ? "auto" : device;
@@ -44,7 +48,7 @@ public record ModelManifest(String name, String version, String task, String eng
         try {
             manifest = new ObjectMapper().readValue(file.toFile(), ModelManifest.class);
         } catch (IOException e) {
-            throw new ModelLoadException("cannot read model manifest " + file + ": " + e.getMessage(), e);
+            throw new InvalidManifestException("cannot read model manifest " + file + ": " + e.getMessage(), e);
         }
         List<String> problems = new ArrayList<>();
         if (manifest.name() == null || !Topics.MODEL_NAME.matcher(manifest.name()).matches()) {
@@ -52,6 +56,8 @@ public record ModelManifest(String name, String version, String task, String eng
         }
         if (manifest.version() == null || manifest.version().isBlank()) {
             problems.add("version is required");
+        } else if (!VERSION.matcher(manifest.version()).matches()) {
+            problems.add("version must match " + VERSION + " (was " + manifest.version() + ")");
         }
         if (!TASKS.contains(manifest.task())) {
             problems.add("task must be one of " + TASKS + " (was " + manifest.task() + ")");
@@ -65,7 +71,7 @@ public record ModelManifest(String name, String version, String task, String eng
         if (manifest.maxDelayMs() != null && manifest.maxDelayMs() < 0) {
             problems.add("maxDelayMs must not be negative (was " + manifest.maxDelayMs() + ")");
         }
-        if (!Devices.isValid(manifest.device())) {
+        if (!DEVICE.matcher(manifest.device()).matches()) {
             problems.add("device must be auto, cpu or gpu:N (was " + manifest.device() + ")");
         }
         // The synthetic model and the statistics-only style transfer compute without weights.
@@ -74,7 +80,7 @@ public record ModelManifest(String name, String version, String task, String eng
             problems.add("artifact " + manifest.artifact() + " is not a file in " + modelDir);
         }
         if (!problems.isEmpty()) {
-            throw new ModelLoadException("invalid model manifest " + file + ": " + String.join("; ", problems), null);
+            throw new InvalidManifestException("invalid model manifest " + file + ": " + String.join("; ", problems), null);
         }
         return manifest;
     }
