@@ -162,6 +162,28 @@ class PipelineIT {
     }
 
     @Test
+    void shouldMakeAnIdPhotoWhoseFaceTheDetectorFindsCentredInTheUpperHalf() throws Exception {
+        byte[] portrait = TestPhotos.astronaut(cacheDir);
+
+        JsonNode job = finishedJob(submit(MODEL, Map.of("param.idPhoto", "35x45mm", "param.background", "blue"),
+                "astronaut.png", "image/png", portrait));
+
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        byte[] png = HTTP.send(HttpRequest.newBuilder(URI.create(job.at("/result/output/image/url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        BufferedImage photo = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(photo.getWidth()).isEqualTo(413);
+        assertThat(photo.getHeight()).isEqualTo(531);
+        assertThat(photo.getRGB(3, 3) & 0xFFFFFF).as("the blue backdrop").isEqualTo(0x438EDB);
+        JsonNode faces = finishedJob(submit("detect-faces", Map.of(), "id.png", "image/png", png)).at("/result/output/faces");
+        assertThat(faces).hasSize(1);
+        JsonNode box = faces.get(0).path("box");
+        assertThat(box.path("x").asDouble() + box.path("width").asDouble() / 2).as("face centre x").isBetween(413 * 0.4, 413 * 0.6);
+        assertThat(box.path("y").asDouble() + box.path("height").asDouble() / 2).as("face centre y").isBetween(531 * 0.2, 531 * 0.55);
+        assertThat(box.path("width").asDouble()).as("a face that fills the photo").isGreaterThan(413 * 0.35);
+    }
+
+    @Test
     void shouldFailARequestWithAParameterTheModelRefusesAndSayWhy() throws Exception {
         byte[] portrait = TestPhotos.astronaut(cacheDir);
 

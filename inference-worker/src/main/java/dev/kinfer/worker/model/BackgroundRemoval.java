@@ -16,7 +16,8 @@ import java.nio.file.Path;
 /**
  * IS-Net background removal (the model {@code @imgly/background-removal} ships): the network sees the image
  * stretched to 1024x1024 with pixels mapped by {@code (x - 128) / 256}, and answers a foreground probability
- * per pixel. The result is the original image, at its original size, with that mask as its alpha channel.
+ * per pixel. The result is the original image, at its original size, with that mask as its alpha channel;
+ * parameters {@code background} and {@code idPhoto} put it on a backdrop or frame it as an ID photo ({@link IdPhoto}).
  */
 final class BackgroundRemoval {
     static final int SIDE = 1024;
@@ -25,8 +26,9 @@ final class BackgroundRemoval {
     }
 
     static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
-        return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[].class, new MaskTranslator(), (input, mask) -> cutOut(input.image(), mask), true,
-                params -> ModelRunner.refuseAny(manifest.task(), params));
+        return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[].class, new MaskTranslator(),
+                (input, mask) -> new ModelOutput.ImageProduct(IdPhoto.finish(cutOut(input.image(), mask), input.params())), true,
+                IdPhoto::checkParams);
     }
 
     /** Image in, 1024x1024 foreground mask (row-major, values in [0, 1]) out. */
@@ -50,7 +52,7 @@ final class BackgroundRemoval {
     }
 
     /** The original pixels with the mask, scaled back to the original size, as alpha. */
-    static ModelOutput cutOut(BufferedImage original, float[] mask) {
+    static BufferedImage cutOut(BufferedImage original, float[] mask) {
         int width = original.getWidth();
         int height = original.getHeight();
         BufferedImage maskImage = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
@@ -71,6 +73,6 @@ final class BackgroundRemoval {
             rgb[i] = (rgb[i] & 0x00FFFFFF) | ((alpha[i] & 0xFF) << 24);
         }
         cut.setRGB(0, 0, width, height, rgb, 0, width);
-        return new ModelOutput.ImageProduct(cut);
+        return cut;
     }
 }
