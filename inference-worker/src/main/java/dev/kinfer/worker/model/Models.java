@@ -56,6 +56,7 @@ public final class Models {
             case "classify" -> Classification.load(manifest, modelDir, settings.intraOpThreads());
             case "style-transfer" -> new ColourTransfer(manifest);
             case "upscale" -> new Upscaler(manifest, modelDir);
+            case "embed-face" -> new FaceEmbedding(manifest, modelDir);
             case "synthetic" -> new SyntheticCost(manifest);
             default -> throw new ModelLoadException("no runner for task " + manifest.task(), null);
         };

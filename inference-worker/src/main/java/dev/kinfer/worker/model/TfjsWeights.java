@@ -11,9 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The weights of a TensorFlow.js layers model, read straight from its {@code model.json} and binary shards:
- * the shards, concatenated in the manifest's order, hold each weight as little-endian float32 in the order
- * the manifest lists them. Reading them here is the port: no converter, no Python.
+ * The weights of a TensorFlow.js model, read straight from its weights manifest (a layers model's
+ * {@code model.json}, or a bare {@code *-weights_manifest.json}) and binary shards: the shards, concatenated in
+ * the manifest's order, hold each weight in the order the manifest lists them, as little-endian float32 or
+ * quantised to uint8 ({@code value = q * scale + min}). Reading them here is the port: no converter, no Python.
  */
 final class TfjsWeights {
     /** One weight: its TF shape (kernels are height, width, in, out) and values in row-major order. */
@@ -25,14 +26,17 @@ final class TfjsWeights {
 
     static Map<String, Tensor> read(Path modelJson) {
         try {
-            JsonNode manifest = new ObjectMapper().readTree(modelJson.toFile()).path("weightsManifest");
+            JsonNode root = new ObjectMapper().readTree(modelJson.toFile());
+            JsonNode manifest = root.isArray() ? root : root.path("weightsManifest");
             Map<String, Tensor> weights = new LinkedHashMap<>();
             for (JsonNode group : manifest) {
                 ByteBuffer data = ByteBuffer.wrap(shards(modelJson.getParent(), group.path("paths"))).order(ByteOrder.LITTLE_ENDIAN);
                 for (JsonNode weight : group.path("weights")) {
                     String name = weight.path("name").asText();
-                    if (!"float32".equals(weight.path("dtype").asText("float32"))) {
-                        throw new ModelLoadException("weight " + name + " is " + weight.path("dtype").asText() + "; only float32 is read", null);
+                    JsonNode quantization = weight.path("quantization");
+                    String stored = quantization.isObject() ? quantization.path("dtype").asText() : weight.path("dtype").asText("float32");
+                    if (!"float32".equals(stored) && !"uint8".equals(stored)) {
+                        throw new ModelLoadException("weight " + name + " is stored as " + stored + "; float32 and uint8 are read", null);
                     }
                     long[] shape = new long[weight.path("shape").size()];
                     long count = 1;
@@ -41,8 +45,16 @@ final class TfjsWeights {
                         count *= shape[i];
                     }
                     float[] values = new float[Math.toIntExact(count)];
-                    data.asFloatBuffer().get(values);
-                    data.position(data.position() + 4 * values.length);
+                    if ("uint8".equals(stored)) {
+                        double scale = quantization.path("scale").asDouble();
+                        double min = quantization.path("min").asDouble();
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = (float) ((data.get() & 0xFF) * scale + min); // in double, as tfjs does
+                        }
+                    } else {
+                        data.asFloatBuffer().get(values);
+                        data.position(data.position() + 4 * values.length);
+                    }
                     weights.put(name, new Tensor(shape, values));
                 }
                 if (data.hasRemaining()) {
