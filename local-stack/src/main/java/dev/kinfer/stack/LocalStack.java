@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    /** Models a worker of this stack serves. */
+    private final Set<String> served = ConcurrentHashMap.newKeySet();
     private Secrets secrets;
     private String bootstrapServers;
     private String s3Endpoint;
@@ -114,14 +118,17 @@ public final class LocalStack implements AutoCloseable {
         Map<String, ChildProcess> workers = new LinkedHashMap<>();
         workers.put("http://127.0.0.1:" + ports.worker(),
                 startCatalogWorker("worker-1", DemoModels.BACKGROUND_REMOVAL, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4")));
+        served.add(DemoModels.BACKGROUND_REMOVAL);
         for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE, DemoModels.FACE_EMBEDDING)) {
             int port = PortGuard.free();
             workers.put("http://127.0.0.1:" + port, startCatalogWorker(model + "-1", model, port, Map.of()));
+            served.add(model);
         }
         sink.awaitReady(sinkUrl() + "/health/ready", SERVICE_START);
         for (Map.Entry<String, ChildProcess> worker : workers.entrySet()) {
             worker.getValue().awaitReady(worker.getKey() + "/health/ready", SERVICE_START);
         }
+        serveEveryDeployedModel();
 
         ChildProcess ingest = child("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
                 with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl())), logs);
@@ -148,6 +155,31 @@ public final class LocalStack implements AutoCloseable {
                     deployer.deploy(dir);
                 }
             }
+        }
+    }
+
+    /**
+     * One worker for each model in the catalogue that has none yet, now and whenever a new model is deployed
+     * while the stack runs: on one machine, deploying is all it takes to serve a model.
+     */
+    private void serveEveryDeployedModel() throws InterruptedException {
+        ModelCatalog catalog = new ModelCatalog(bootstrapServers);
+        running.push(catalog);
+        catalog.onChange(change -> change.entry().ifPresent(entry -> serve(entry.name())));
+        catalog.awaitCaughtUp(Duration.ofSeconds(30));
+        catalog.entries().forEach(entry -> serve(entry.name()));
+    }
+
+    private void serve(String model) {
+        if (!served.add(model)) {
+            return;
+        }
+        try {
+            log.info("starting a worker for {}, deployed to the catalogue", model);
+            startCatalogWorker(model + "-1", model, PortGuard.free(), Map.of());
+        } catch (IOException e) {
+            served.remove(model);
+            log.error("cannot start a worker for {}", model, e);
         }
     }
 
@@ -178,7 +210,8 @@ public final class LocalStack implements AutoCloseable {
         return child(name, workerJvm(), main, commonEnvironment(), config.dataDir().resolve("logs"));
     }
 
-    private ChildProcess child(String name, List<String> jvm, List<String> main, Map<String, String> env, Path logs) throws IOException {
+    private synchronized ChildProcess child(String name, List<String> jvm, List<String> main, Map<String, String> env, Path logs)
+            throws IOException {
         ChildProcess process = ChildProcess.start(name, jvm, main, env, logs);
         running.push(process);
         return process;

@@ -17,15 +17,11 @@ import io.minio.PutObjectArgs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +43,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Hot deployment through the catalogue, as an operator does it with {@code ./kinfer models}: a worker serving
@@ -126,21 +121,8 @@ class CatalogIT {
         return results.values().stream().filter(r -> r.getModelVersion().equals(version) && r.getStatus() == ResultStatus.SUCCEEDED).count();
     }
 
-    /** Runs {@code ./kinfer models ...} in this JVM against the test's stack; returns what it printed. */
     private static String models(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            List<String> command = new ArrayList<>(List.of("models", args[0], "--bootstrap-servers=" + stack.bootstrapServers(),
-                    "--s3-endpoint=" + stack.s3Endpoint(), "--data-dir=" + data));
-            command.addAll(Arrays.asList(args).subList(1, args.length));
-            int exit = new CommandLine(new KinferCli()).execute(command.toArray(String[]::new));
-            assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return printed.toString(StandardCharsets.UTF_8);
+        return ModelsCli.run(stack, data, args);
     }
 
     private static Path modelDir(String version, String artifact) throws Exception {

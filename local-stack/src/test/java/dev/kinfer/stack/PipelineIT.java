@@ -2,6 +2,7 @@ package dev.kinfer.stack;
 
 import java.io.ByteArrayOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,6 +60,7 @@ class PipelineIT {
     private static LocalStack stack;
     private static Path cacheDir;
     private static Path home;
+    private static Path data;
     private static HttpServer receiver;
     private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
@@ -68,7 +70,7 @@ class PipelineIT {
     @BeforeAll
     static void startStack() throws Exception {
         home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
-        Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "it-data");
+        data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "it-data");
         StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
                 PortGuard.free(), PortGuard.free(), PortGuard.free());
         cacheDir = home.resolve(".kinfer").resolve("cache");
@@ -256,6 +258,31 @@ class PipelineIT {
             sum += (a[i] - b[i]) * (a[i] - b[i]);
         }
         return Math.sqrt(sum);
+    }
+
+    @Test
+    void shouldServeAModelDeployedWhileTheStackRuns() throws Exception {
+        Path model = Files.createDirectories(data.resolve("deploy-invert"));
+        Files.copy(home.resolve("inference-worker/src/test/resources/models/invert.pt"), model.resolve("invert.pt"));
+        Files.writeString(model.resolve("manifest.json"), """
+                {"name": "invert", "version": "1", "task": "stylize", "engine": "PyTorch", "artifact": "invert.pt", "license": "test"}
+                """);
+        BufferedImage orange = new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB);
+        orange.setRGB(3, 2, 0xF08020);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(orange, "png", png);
+
+        assertThat(ModelsCli.run(stack, data, "deploy", model.toString())).contains("deployed invert:1");
+        HttpResponse<String> accepted = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> submit("invert", Map.of(), "orange.png", "image/png", png.toByteArray()), r -> r.statusCode() == 202);
+        JsonNode job = finishedJob(accepted);
+
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        byte[] output = HTTP.send(HttpRequest.newBuilder(URI.create(job.at("/result/output/image/url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        int inverted = ImageIO.read(new ByteArrayInputStream(output)).getRGB(3, 2) & 0xFFFFFF;
+        assertThat(inverted >> 16).isCloseTo(0xFF - 0xF0, offset(1));
+        assertThat(ModelsCli.run(stack, data, "list")).contains("invert");
     }
 
     @Test
