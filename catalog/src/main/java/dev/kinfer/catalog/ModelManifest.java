@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 public record ModelManifest(String name, String version, String task, String engine, String artifact, String license,
                             String device, Integer maxBatchSize, Integer maxDelayMs, Map<String, String> options) {
     public static final String FILE_NAME = "manifest.json";
-    public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "style-transfer", "upscale", "detect-faces", "embed-face", "synthetic");
+    public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "style-transfer", "upscale", "detect-faces", "embed-face", "verify-face", "synthetic");
     public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch", "Synthetic");
     /** Versions name object-store keys and catalogue keys, so they are restricted to what is safe in both. */
     public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

@@ -12,6 +12,7 @@ import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.Point;
 import dev.kinfer.schemas.Timings;
+import dev.kinfer.schemas.Verification;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.store.S3Uri;
@@ -133,8 +134,10 @@ final class BatchRunner {
         String version = inferred.jobs().getFirst().model().manifest().version();
         for (int k = 0; k < inferred.ran().size(); k++) {
             InferenceRequest request = inferred.jobs().get(inferred.ran().get(k)).request();
-            results[inferred.ran().get(k)] = Results.succeeded(request, version, timings(request, inferred.started(),
-                    inferred.fetchMs(), inferred.inferenceMs(), inferred.ran().size()), await(stored.get(k)));
+            Timings timings = timings(request, inferred.started(), inferred.fetchMs(), inferred.inferenceMs(), inferred.ran().size());
+            results[inferred.ran().get(k)] = inferred.outputs().get(k) instanceof ModelOutput.Unservable refused
+                    ? Results.failed(request, version, timings, refused.code(), refused.message(), false)
+                    : Results.succeeded(request, version, timings, await(stored.get(k)));
         }
         return Arrays.asList(results);
     }
@@ -162,6 +165,8 @@ final class BatchRunner {
             case ModelOutput.Labels labels -> new Classifications(labels.labels().stream()
                     .map(l -> new Classification(l.label(), l.probability())).toList());
             case ModelOutput.Faces faces -> new Detections(faces.faces().stream().map(BatchRunner::detection).toList());
+            case ModelOutput.Verified verified -> new Verification(verified.matched(), verified.similarity(), null);
+            case ModelOutput.Unservable refused -> null; // becomes a FAILED result; nothing to store
         };
     }
 

@@ -104,15 +104,17 @@ public final class IngestApp implements AutoCloseable {
             throw new ApiProblem(400, "missing-image", "Image missing",
                     "expected exactly one file part named 'image', got " + images.size());
         }
-        List<UploadedFile> styles = uploadedFiles(ctx, "style");
-        if (styles.size() > 1) {
-            throw new ApiProblem(400, "too-many-images", "Too many style images", "expected at most one file part named 'style'");
+        // A second image: the style of a style transfer, or the face to compare with in a verification.
+        List<UploadedFile> seconds = new ArrayList<>(uploadedFiles(ctx, "style"));
+        seconds.addAll(uploadedFiles(ctx, "reference"));
+        if (seconds.size() > 1) {
+            throw new ApiProblem(400, "too-many-images", "Too many images", "expected at most one file part named 'style' or 'reference'");
         }
         // Everything is validated before anything is stored: a bad second image must not leave the first behind.
         List<ValidatedImage> inputs = new ArrayList<>();
         inputs.add(validator.validate(read(images.getFirst())));
-        for (UploadedFile style : styles) {
-            inputs.add(validator.validate(read(style)));
+        for (UploadedFile second : seconds) {
+            inputs.add(validator.validate(read(second)));
         }
         String callbackUrl = CallbackUrls.validate(ctx.formParam("callbackUrl"));
         Map<String, String> params = params(ctx);

@@ -35,6 +35,10 @@ final class Banner {
 
                   curl -s -F image=@small.png %1$s/v1/models/upscale/jobs
 
+                Are two photos one person?
+
+                  curl -s -F image=@me.jpg -F reference=@id-card.jpg %1$s/v1/models/verify-face/jobs
+
                 Give a photo the colours of a painting (content first, then style):
 
                   curl -s -F image=@photo.jpg -F style=@painting.jpg %1$s/v1/models/style-transfer/jobs

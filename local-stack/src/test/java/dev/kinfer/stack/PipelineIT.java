@@ -205,10 +205,43 @@ class PipelineIT {
         assertThat(euclidean(descriptor, other)).as("two crops of one face (face-api's threshold is 0.6)").isLessThan(0.4);
     }
 
+    @Test
+    void shouldVerifyOnePersonAcrossPhotosAndTellTwoPeopleApart() throws Exception {
+        BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(TestPhotos.astronaut(cacheDir)));
+        BufferedImage turned = new BufferedImage(512, 512, BufferedImage.TYPE_INT_RGB);
+        var g = turned.createGraphics();
+        g.rotate(Math.toRadians(12), 256, 256);
+        g.drawImage(scaled(portrait, 420, 420), 40, 30, null);
+        g.dispose();
+        // Messi's face in messi5.jpg, too small for the short-range detector as it is: cut out and enlarged.
+        BufferedImage messi = ImageIO.read(PHOTOS.resolve("messi5.jpg").toFile());
+        BufferedImage messiFace = scaled(messi.getSubimage(175, 40, 120, 120), 360, 360);
+
+        JsonNode same = finishedJob(verify(portrait, turned)).at("/result/output");
+        JsonNode different = finishedJob(verify(portrait, messiFace)).at("/result/output");
+        JsonNode noFace = finishedJob(verify(portrait, ImageIO.read(PHOTOS.resolve("fruits.jpg").toFile())));
+
+        assertThat(same.path("type").asText()).isEqualTo("verification");
+        assertThat(same.path("matched").asBoolean()).as(same.toString()).isTrue();
+        assertThat(same.path("similarity").asDouble()).isGreaterThan(0.95);
+        assertThat(different.path("matched").asBoolean()).as(different.toString()).isFalse();
+        assertThat(noFace.path("status").asText()).isEqualTo("FAILED");
+        assertThat(noFace.at("/result/error/code").asText()).isEqualTo("no-face");
+    }
+
+    private static HttpResponse<String> verify(BufferedImage first, BufferedImage second) throws Exception {
+        return submit("verify-face", Map.of(), List.of(new Part("image", "a.png", "image/png", png(first)),
+                new Part("reference", "b.png", "image/png", png(second))));
+    }
+
+    private static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
     private static float[] embedding(BufferedImage face) throws Exception {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(face, "png", png);
-        JsonNode job = finishedJob(submit("embed-face", Map.of(), "face.png", "image/png", png.toByteArray()));
+        JsonNode job = finishedJob(submit("embed-face", Map.of(), "face.png", "image/png", png(face)));
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         JsonNode vector = job.at("/result/output/vector");
         float[] values = new float[vector.size()];

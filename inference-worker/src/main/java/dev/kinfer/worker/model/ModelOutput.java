@@ -27,6 +27,14 @@ public sealed interface ModelOutput {
     record Face(float x, float y, float width, float height, float score, float[] keypoints) {
     }
 
+    /** Whether two faces are one person, and how alike they are; {@code verify-face}. */
+    record Verified(boolean matched, float similarity) implements ModelOutput {
+    }
+
+    /** This request could not be served by the model (say, no face in it); the rest of its batch can. */
+    record Unservable(String code, String message) implements ModelOutput {
+    }
+
     /** A vector (embeddings; the synthetic benchmark model). */
     record VectorProduct(float[] vector) implements ModelOutput {
     }

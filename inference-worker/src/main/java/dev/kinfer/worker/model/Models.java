@@ -57,6 +57,7 @@ public final class Models {
             case "style-transfer" -> new ColourTransfer(manifest);
             case "upscale" -> new Upscaler(manifest, modelDir);
             case "embed-face" -> new FaceEmbedding(manifest, modelDir);
+            case "verify-face" -> new FaceVerification(manifest, modelDir, settings.intraOpThreads());
             case "synthetic" -> new SyntheticCost(manifest);
             default -> throw new ModelLoadException("no runner for task " + manifest.task(), null);
         };
