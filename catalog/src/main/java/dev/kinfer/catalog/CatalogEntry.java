@@ -3,6 +3,7 @@ package dev.kinfer.catalog;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ public record CatalogEntry(ModelManifest manifest, List<String> files, long depl
     public static CatalogEntry fromJson(byte[] json) {
         try {
             return JSON.readValue(json, CatalogEntry.class);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("not a catalogue entry: " + e.getMessage(), e);
         }
     }

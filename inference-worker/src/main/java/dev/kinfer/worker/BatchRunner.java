@@ -19,7 +19,6 @@ import dev.kinfer.store.S3Uri;
 import dev.kinfer.worker.model.ModelInput;
 import dev.kinfer.worker.model.ModelOutput;
 import dev.kinfer.worker.model.ModelRunner;
-import java.awt.image.BufferedImage;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.kinfer.worker.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,7 +72,7 @@ final class TfjsWeights {
     }
 
     private static byte[] shards(Path dir, JsonNode paths) throws IOException {
-        var all = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (JsonNode path : paths) {
             all.write(Files.readAllBytes(dir.resolve(path.asText())));
         }
