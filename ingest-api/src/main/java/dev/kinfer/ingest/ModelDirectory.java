@@ -3,7 +3,9 @@ package dev.kinfer.ingest;
 import dev.kinfer.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,13 +38,13 @@ final class ModelDirectory {
 
     private synchronized Set<String> refresh() {
         try {
-            Set<String> found = new TreeSet<>();
+            SortedSet<String> found = new TreeSet<>();
             for (String topic : admin.listTopics().names().get(5, TimeUnit.SECONDS)) {
                 if (Topics.REQUEST_TOPICS.matcher(topic).matches()) {
                     found.add(topic.substring(topic.lastIndexOf('.') + 1));
                 }
             }
-            models = Set.copyOf(found);
+            models = Collections.unmodifiableSortedSet(found);
             listedAt = Instant.now();
             return models;
         } catch (Exception e) {
