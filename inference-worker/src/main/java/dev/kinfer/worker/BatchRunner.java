@@ -27,9 +27,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +46,19 @@ final class BatchRunner {
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
 
     private final ModelVersions versions;
+    private final Function<String, Map<String, float[]>> galleries;
     private final ObjectStore store;
     private final WorkerMetrics metrics;
     private final ExecutorService io;
     private final String workerId;
 
-    BatchRunner(ModelVersions versions, ObjectStore store, WorkerMetrics metrics, ExecutorService io, String workerId) {
+    /**
+     * @param galleries the faces registered by a tenant, by subject (for the face models; empty for the others)
+     */
+    BatchRunner(ModelVersions versions, Function<String, Map<String, float[]>> galleries, ObjectStore store, WorkerMetrics metrics,
+                ExecutorService io, String workerId) {
         this.versions = versions;
+        this.galleries = galleries;
         this.store = store;
         this.metrics = metrics;
         this.io = io;
@@ -90,7 +99,7 @@ final class BatchRunner {
                 continue;
             }
             try {
-                inputs.add(new ModelInput(await(job.inputs()), request.getParams()));
+                inputs.add(new ModelInput(await(job.inputs()), request.getParams(), galleries.apply(request.getTenant())));
                 runnable.add(i);
             } catch (RequestFailure failure) {
                 results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()),
@@ -119,26 +128,40 @@ final class BatchRunner {
     }
 
     /**
+     * A request's result, and what else its transaction writes (a face registration's gallery record).
+     */
+    record Completion(InferenceResult result, List<ProducerRecord<String, byte[]>> alongside) {
+        static Completion of(InferenceResult result) {
+            return new Completion(result, List.of());
+        }
+    }
+
+    /**
      * The output stage, off the inference thread so the model can take the next batch: encodes and stores every
      * output concurrently, then completes the results, in the batch's order.
      */
-    List<InferenceResult> complete(Inferred inferred) {
+    List<Completion> complete(Inferred inferred) {
         List<Future<Object>> stored = new ArrayList<>(inferred.ran().size());
         for (int k = 0; k < inferred.ran().size(); k++) {
             String requestId = inferred.jobs().get(inferred.ran().get(k)).request().getRequestId();
             ModelOutput output = inferred.outputs().get(k);
             stored.add(io.submit(() -> store(requestId, output)));
         }
-        InferenceResult[] results = inferred.results().clone();
+        List<Completion> completions = new ArrayList<>(Arrays.stream(inferred.results()).map(r -> r == null ? null : Completion.of(r)).toList());
         String version = inferred.jobs().getFirst().model().manifest().version();
         for (int k = 0; k < inferred.ran().size(); k++) {
             InferenceRequest request = inferred.jobs().get(inferred.ran().get(k)).request();
             Timings timings = timings(request, inferred.started(), inferred.fetchMs(), inferred.inferenceMs(), inferred.ran().size());
-            results[inferred.ran().get(k)] = inferred.outputs().get(k) instanceof ModelOutput.Unservable refused
-                    ? Results.failed(request, version, timings, refused.code(), refused.message(), false)
-                    : Results.succeeded(request, version, timings, await(stored.get(k)));
+            ModelOutput output = inferred.outputs().get(k);
+            Completion completion = switch (output) {
+                case ModelOutput.Unservable refused -> Completion.of(Results.failed(request, version, timings, refused.code(), refused.message(), false));
+                case ModelOutput.Registered face -> new Completion(Results.succeeded(request, version, timings, await(stored.get(k))),
+                        List.of(FaceGallery.registration(request.getTenant(), face.subject(), face.descriptor())));
+                default -> Completion.of(Results.succeeded(request, version, timings, await(stored.get(k))));
+            };
+            completions.set(inferred.ran().get(k), completion);
         }
-        return Arrays.asList(results);
+        return completions;
     }
 
     static boolean isExpired(InferenceRequest request, Instant now) {
@@ -154,19 +177,22 @@ final class BatchRunner {
                 yield new ImageOutput(new ImageRef(uri.toString(), sha256(png), "image/png",
                         product.image().getWidth(), product.image().getHeight(), (long) png.length));
             }
-            case ModelOutput.VectorProduct vector -> {
-                List<Float> values = new ArrayList<>(vector.vector().length);
-                for (float v : vector.vector()) {
-                    values.add(v);
-                }
-                yield new Embedding(values);
-            }
+            case ModelOutput.VectorProduct vector -> new Embedding(floats(vector.vector()));
             case ModelOutput.Labels labels -> new Classifications(labels.labels().stream()
                     .map(l -> new Classification(l.label(), l.probability())).toList());
             case ModelOutput.Faces faces -> new Detections(faces.faces().stream().map(BatchRunner::detection).toList());
-            case ModelOutput.Verified verified -> new Verification(verified.matched(), verified.similarity(), null);
+            case ModelOutput.Verified verified -> new Verification(verified.matched(), verified.similarity(), verified.subject());
+            case ModelOutput.Registered face -> new Embedding(floats(face.descriptor()));
             case ModelOutput.Unservable refused -> null; // becomes a FAILED result; nothing to store
         };
+    }
+
+    private static List<Float> floats(float[] vector) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        return values;
     }
 
     private static Detection detection(ModelOutput.Face face) {

@@ -92,7 +92,7 @@ final class RequestWorker implements Runnable {
     private final List<Finishing> finishing = new ArrayList<>();
     private boolean paused;
 
-    private record Finishing(List<Job> jobs, CompletableFuture<List<InferenceResult>> results) {
+    private record Finishing(List<Job> jobs, CompletableFuture<List<BatchRunner.Completion>> results) {
     }
 
     RequestWorker(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
@@ -198,7 +198,7 @@ final class RequestWorker implements Runnable {
         String version = model.manifest().version();
         if (BatchRunner.isExpired(request, now)) {
             finish(partition, record.offset(), request, Results.expired(request, version, batches.timings(request, now, 0, 0, 0)));
-        } else if (request.getInputs().size() != model.inputCount()) {
+        } else if (!model.takes(request.getInputs().size())) {
             finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
                     ErrorCodes.WRONG_INPUT_COUNT, model.manifest().task() + " takes " + model.inputCount()
                             + " image(s), got " + request.getInputs().size(), false));
@@ -231,7 +231,7 @@ final class RequestWorker implements Runnable {
                 continue;
             }
             it.remove();
-            List<InferenceResult> finished = resultOf(batch.results());
+            List<BatchRunner.Completion> finished = resultOf(batch.results());
             for (int i = 0; i < batch.jobs().size(); i++) {
                 Job job = batch.jobs().get(i);
                 finish(job.partition(), job.offset(), job.request(), finished.get(i));
@@ -239,7 +239,7 @@ final class RequestWorker implements Runnable {
         }
     }
 
-    private static List<InferenceResult> resultOf(Future<List<InferenceResult>> done) {
+    private static List<BatchRunner.Completion> resultOf(Future<List<BatchRunner.Completion>> done) {
         try {
             return done.get();
         } catch (ExecutionException e) {
@@ -259,7 +259,7 @@ final class RequestWorker implements Runnable {
         }
         batcher.nextReady(Instant.now()).ifPresent(batch -> {
             modelStage = CompletableFuture.supplyAsync(() -> batches.infer(batch), inference);
-            CompletableFuture<List<InferenceResult>> results = modelStage.thenApplyAsync(batches::complete, io);
+            CompletableFuture<List<BatchRunner.Completion>> results = modelStage.thenApplyAsync(batches::complete, io);
             // wakeup() is the one consumer call that is safe from another thread
             modelStage.whenComplete((done, failure) -> consumer.wakeup());
             results.whenComplete((done, failure) -> consumer.wakeup());
@@ -268,9 +268,16 @@ final class RequestWorker implements Runnable {
     }
 
     private void finish(TopicPartition partition, long offset, InferenceRequest request, InferenceResult result) {
+        finish(partition, offset, request, BatchRunner.Completion.of(result));
+    }
+
+    /** The result, and the records that go with it, commit with this offset in one transaction. */
+    private void finish(TopicPartition partition, long offset, InferenceRequest request, BatchRunner.Completion completion) {
+        InferenceResult result = completion.result();
         metrics.result(result, request.getSubmittedAt());
-        ledger.complete(partition, offset, List.of(new ProducerRecord<>(Topics.RESULTS, result.getRequestId(),
-                results.serialize(Topics.RESULTS, result))));
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(completion.alongside());
+        records.add(new ProducerRecord<>(Topics.RESULTS, result.getRequestId(), results.serialize(Topics.RESULTS, result)));
+        ledger.complete(partition, offset, records);
     }
 
     private void commitFinished() {

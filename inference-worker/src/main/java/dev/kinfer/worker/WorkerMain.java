@@ -12,6 +12,7 @@ import dev.kinfer.worker.model.Models;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
@@ -75,12 +76,15 @@ public final class WorkerMain {
             ensureTopics(config, name);
 
             WorkerMetrics metrics = new WorkerMetrics(name);
+            // Only the face models read the gallery; the others need no extra reader.
+            FaceGallery gallery = "verify-face".equals(manifest.task()) ? new FaceGallery(config.bootstrapServers()) : null;
+            Function<String, Map<String, float[]>> galleries = gallery == null ? tenant -> Map.of() : gallery::of;
             health.metrics(metrics::scrape);
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
             KafkaConsumer<String, byte[]> consumer = consumer(config, name, limits);
             metrics.bind(consumer);
             RequestWorker worker = new RequestWorker(consumer, producer(config, name), new SchemaRegistryClient(config.registryUrl()),
-                    versions, new BatchRunner(versions, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference,
+                    versions, new BatchRunner(versions, galleries, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference,
                     metrics, limits, config.queueCapacity(limits));
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -97,6 +101,9 @@ public final class WorkerMain {
             loop.join();
             if (follower != null) {
                 follower.close();
+            }
+            if (gallery != null) {
+                gallery.close();
             }
             io.shutdownNow();
             for (String version : versions.loaded()) {

@@ -39,6 +39,8 @@ final class Banner {
 
                   curl -s -F image=@me.jpg -F reference=@id-card.jpg %1$s/v1/models/verify-face/jobs
 
+                (or register a face with -F param.register=<name>, then send one photo to find who it is)
+
                 Give a photo the colours of a painting (content first, then style):
 
                   curl -s -F image=@photo.jpg -F style=@painting.jpg %1$s/v1/models/style-transfer/jobs

@@ -230,6 +230,29 @@ class PipelineIT {
         assertThat(noFace.at("/result/error/code").asText()).isEqualTo("no-face");
     }
 
+    @Test
+    void shouldRegisterAFaceThenRecogniseThePersonInAnotherPhoto() throws Exception {
+        BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(TestPhotos.astronaut(cacheDir)));
+        BufferedImage closer = scaled(portrait.getSubimage(60, 0, 400, 400), 500, 500);
+        BufferedImage messiFace = scaled(ImageIO.read(PHOTOS.resolve("messi5.jpg").toFile()).getSubimage(175, 40, 120, 120), 360, 360);
+
+        JsonNode registered = finishedJob(submit("verify-face", Map.of("param.register", "eileen"), "a.png", "image/png", png(portrait)));
+        assertThat(registered.path("status").asText()).as(registered.toString()).isEqualTo("SUCCEEDED");
+        assertThat(registered.at("/result/output/vector")).hasSize(128);
+        // The gallery record commits with the registration; a worker sees it when its gallery reader gets to it.
+        JsonNode identified = await().atMost(Duration.ofSeconds(30)).until(
+                () -> finishedJob(submit("verify-face", Map.of(), "b.png", "image/png", png(closer))).at("/result/output"),
+                output -> output.path("matched").asBoolean());
+        JsonNode checked = finishedJob(submit("verify-face", Map.of("param.subject", "eileen"), "b.png", "image/png", png(closer)));
+        JsonNode stranger = finishedJob(submit("verify-face", Map.of(), "c.png", "image/png", png(messiFace))).at("/result/output");
+        JsonNode unknown = finishedJob(submit("verify-face", Map.of("param.subject", "nobody"), "b.png", "image/png", png(closer)));
+
+        assertThat(identified.path("subject").asText()).isEqualTo("eileen");
+        assertThat(checked.at("/result/output/matched").asBoolean()).as(checked.toString()).isTrue();
+        assertThat(stranger.path("matched").asBoolean()).as(stranger.toString()).isFalse();
+        assertThat(unknown.at("/result/error/code").asText()).isEqualTo("unknown-subject");
+    }
+
     private static HttpResponse<String> verify(BufferedImage first, BufferedImage second) throws Exception {
         return submit("verify-face", Map.of(), List.of(new Part("image", "a.png", "image/png", png(first)),
                 new Part("reference", "b.png", "image/png", png(second))));

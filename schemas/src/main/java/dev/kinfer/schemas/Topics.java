@@ -26,6 +26,12 @@ public final class Topics {
      */
     public static final String MODELS = "kinfer.models";
 
+    /**
+     * The face gallery, compacted: one record per registered person, keyed {@code <tenant>/<subject>}, its value
+     * the face descriptor (JSON); written by the face worker in the transaction of the registering request.
+     */
+    public static final String FACES = "kinfer.faces";
+
     /** The public result stream, keyed by request id; read it with {@code read_committed}. */
     public static final String RESULTS = "kinfer.results";
 

@@ -8,23 +8,34 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * {@code verify-face}: are the faces in two photos one person? Each photo's best face is found with BlazeFace
+ * {@code verify-face}: are the faces in two photos one person, or is this the person registered as
+ * {@code subject}, or who of the registered is it? And {@code register}: remember this face under a name. Each
+ * photo's best face is found with BlazeFace
  * (option {@code detector}: its ONNX file beside the recognition weights), aligned on its eyes (turned level,
  * centred, scaled so the face fills a 150x150 chip as a detector's box does), described by
  * {@link FaceEmbedding}, and the two descriptors compared by cosine similarity. The match threshold (option
  * {@code threshold}) defaults to 0.91: face-api's documented Euclidean distance 0.6, for descriptors about 1.42
  * long (measured on this network), is a cosine of 1 - 0.6² / (2 x 1.42²). It was not calibrated on a labelled
  * set here; on the test photos one person scores 0.98-0.99 across crops, scales and a 12° turn, two people 0.87.
+ *
+ * <p>With one photo: parameter {@code register=<subject>} answers the descriptor, which the worker also writes
+ * to the tenant's gallery ({@code kinfer.faces}); {@code subject=<subject>} compares with that registered face;
+ * no parameter identifies: the registered face most alike, {@code matched} if it passes the threshold.
  */
 final class FaceVerification implements ModelRunner {
     private static final float DEFAULT_THRESHOLD = 0.91f;
     /** The chip shows the detector's box and this much more around it, as face-api's detector boxes do. */
     private static final double CONTEXT = 1.25;
+    static final String REGISTER = "register";
+    static final String SUBJECT = "subject";
+    private static final Pattern SUBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
 
     private final ModelManifest manifest;
     private final ModelRunner detector;
@@ -55,25 +66,74 @@ final class FaceVerification implements ModelRunner {
     }
 
     @Override
+    public boolean takes(int images) {
+        return images == 1 || images == 2;
+    }
+
+    @Override
     public String bucket(int width, int height) {
         return "any";
+    }
+
+    @Override
+    public void checkParams(Map<String, String> params) {
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            if (!REGISTER.equals(param.getKey()) && !SUBJECT.equals(param.getKey())) {
+                throw new InvalidParameterException("verify-face takes '" + REGISTER + "' or '" + SUBJECT + "', got '" + param.getKey() + "'");
+            }
+            if (!SUBJECT_NAME.matcher(param.getValue()).matches()) {
+                throw new InvalidParameterException(param.getKey() + " must match " + SUBJECT_NAME + ", got '" + param.getValue() + "'");
+            }
+        }
+        if (params.size() > 1) {
+            throw new InvalidParameterException("'" + REGISTER + "' and '" + SUBJECT + "' do not go together");
+        }
     }
 
     @Override
     public List<ModelOutput> run(List<ModelInput> inputs) {
         List<ModelOutput> outputs = new ArrayList<>(inputs.size());
         for (ModelInput input : inputs) {
-            Optional<BufferedImage> first = alignedFace(input.images().get(0));
-            Optional<BufferedImage> second = alignedFace(input.images().get(1));
-            if (first.isEmpty() || second.isEmpty()) {
-                outputs.add(new ModelOutput.Unservable("no-face", "no face found in the " + (first.isEmpty() ? "first" : "second") + " image"));
-                continue;
+            List<float[]> descriptors = new ArrayList<>();
+            for (BufferedImage photo : input.images()) {
+                Optional<BufferedImage> face = alignedFace(photo);
+                if (face.isEmpty()) {
+                    break;
+                }
+                descriptors.add(((ModelOutput.VectorProduct) embedding.run(List.of(ModelInput.of(face.get()))).getFirst()).vector());
             }
-            List<ModelOutput> described = embedding.run(List.of(ModelInput.of(first.get()), ModelInput.of(second.get())));
-            float similarity = cosine(((ModelOutput.VectorProduct) described.get(0)).vector(), ((ModelOutput.VectorProduct) described.get(1)).vector());
-            outputs.add(new ModelOutput.Verified(similarity >= threshold, similarity));
+            if (descriptors.size() < input.images().size()) {
+                outputs.add(new ModelOutput.Unservable("no-face", "no face found in image " + (descriptors.size() + 1)));
+            } else {
+                outputs.add(answer(input, descriptors));
+            }
         }
         return outputs;
+    }
+
+    private ModelOutput answer(ModelInput input, List<float[]> descriptors) {
+        float[] face = descriptors.getFirst();
+        if (descriptors.size() == 2) {
+            float similarity = cosine(face, descriptors.get(1));
+            return new ModelOutput.Verified(similarity >= threshold, similarity, null);
+        }
+        if (input.params().containsKey(REGISTER)) {
+            return new ModelOutput.Registered(input.params().get(REGISTER), face);
+        }
+        String subject = input.params().get(SUBJECT);
+        if (subject != null) {
+            float[] registered = input.gallery().get(subject);
+            if (registered == null) {
+                return new ModelOutput.Unservable("unknown-subject", "no face is registered as " + subject);
+            }
+            float similarity = cosine(face, registered);
+            return new ModelOutput.Verified(similarity >= threshold, similarity, subject);
+        }
+        return input.gallery().entrySet().stream()
+                .map(entry -> new ModelOutput.Verified(false, cosine(face, entry.getValue()), entry.getKey()))
+                .max(Comparator.comparingDouble(ModelOutput.Verified::similarity))
+                .<ModelOutput>map(best -> new ModelOutput.Verified(best.similarity() >= threshold, best.similarity(), best.subject()))
+                .orElse(new ModelOutput.Unservable("empty-gallery", "no face is registered for this tenant"));
     }
 
     /** The best face of the photo as a level 150x150 chip, or empty if there is none. */

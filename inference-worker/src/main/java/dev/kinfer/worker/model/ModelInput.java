@@ -9,11 +9,16 @@ import java.util.Map;
  *
  * @param images the request's decoded input images, in order
  * @param params the request's parameters, already accepted by {@link ModelRunner#checkParams}
+ * @param gallery the faces registered by the request's tenant, by subject (empty for models that do not use it)
  */
-public record ModelInput(List<BufferedImage> images, Map<String, String> params) {
+public record ModelInput(List<BufferedImage> images, Map<String, String> params, Map<String, float[]> gallery) {
     public ModelInput {
         images = List.copyOf(images);
         params = Map.copyOf(params);
+    }
+
+    public ModelInput(List<BufferedImage> images, Map<String, String> params) {
+        this(images, params, Map.of());
     }
 
     public static ModelInput of(BufferedImage image) {

@@ -27,8 +27,15 @@ public sealed interface ModelOutput {
     record Face(float x, float y, float width, float height, float score, float[] keypoints) {
     }
 
-    /** Whether two faces are one person, and how alike they are; {@code verify-face}. */
-    record Verified(boolean matched, float similarity) implements ModelOutput {
+    /**
+     * Whether two faces are one person, and how alike they are; {@code verify-face}. {@code subject} names the
+     * registered person compared with (the best match, when identifying); null when two photos were compared.
+     */
+    record Verified(boolean matched, float similarity, String subject) implements ModelOutput {
+    }
+
+    /** A face registered under {@code subject}: the descriptor, to store in the gallery and answer. */
+    record Registered(String subject, float[] descriptor) implements ModelOutput {
     }
 
     /** This request could not be served by the model (say, no face in it); the rest of its batch can. */

@@ -20,6 +20,11 @@ public interface ModelRunner extends AutoCloseable {
         return 1;
     }
 
+    /** Whether a request may carry this many images; {@link #inputCount()} only, unless the model says otherwise. */
+    default boolean takes(int images) {
+        return images == inputCount();
+    }
+
     /** Refuses parameters this model does not take or cannot parse, before the request joins a batch. */
     default void checkParams(Map<String, String> params) {
         refuseAny(manifest().task(), params);
