@@ -96,3 +96,20 @@ class ColourClassifier(torch.nn.Module):
 
 torch.jit.script(ColourClassifier().eval()).save(f"{out}/colour-classifier.pt")
 print("wrote", f"{out}/colour-classifier.pt")
+
+
+class AdaIN(torch.nn.Module):
+    """Adaptive instance normalisation alone (Huang & Belongie 2017, without the VGG encoder and the trained
+    decoder): the content's per-channel statistics replaced by the style's. A two-input network with the
+    interface a full AdaIN export has, (content, style) in [0, 1] to an image in [0, 1]."""
+
+    def forward(self, content: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
+        content_mean = content.mean(dim=(2, 3), keepdim=True)
+        content_std = content.std(dim=(2, 3), keepdim=True) + 1e-5
+        style_mean = style.mean(dim=(2, 3), keepdim=True)
+        style_std = style.std(dim=(2, 3), keepdim=True)
+        return ((content - content_mean) / content_std * style_std + style_mean).clamp(0, 1)
+
+
+torch.jit.script(AdaIN().eval()).save(f"{out}/adain.pt")
+print("wrote", f"{out}/adain.pt")

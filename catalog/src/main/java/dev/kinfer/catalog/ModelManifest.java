@@ -75,7 +75,8 @@ public record ModelManifest(String name, String version, String task, String eng
             problems.add("device must be auto, cpu or gpu:N (was " + manifest.device() + ")");
         }
         // The synthetic model and the statistics-only style transfer compute without weights.
-        boolean weightless = "Synthetic".equals(manifest.engine()) || "style-transfer".equals(manifest.task());
+        boolean weightless = "Synthetic".equals(manifest.engine())
+                || ("style-transfer".equals(manifest.task()) && manifest.artifact() == null);
         if (!weightless && (manifest.artifact() == null || !Files.isRegularFile(modelDir.resolve(manifest.artifact())))) {
             problems.add("artifact " + manifest.artifact() + " is not a file in " + modelDir);
         }

@@ -54,7 +54,8 @@ public final class Models {
             case "stylize" -> ImageToImage.load(manifest, modelDir, settings.intraOpThreads());
             case "detect-faces" -> FaceDetection.load(manifest, modelDir, settings.intraOpThreads());
             case "classify" -> Classification.load(manifest, modelDir, settings.intraOpThreads());
-            case "style-transfer" -> new ColourTransfer(manifest);
+            case "style-transfer" -> manifest.artifact() == null ? new ColourTransfer(manifest)
+                    : new StyleNetwork(manifest, modelDir, settings.intraOpThreads());
             case "upscale" -> new Upscaler(manifest, modelDir);
             case "embed-face" -> new FaceEmbedding(manifest, modelDir);
             case "verify-face" -> new FaceVerification(manifest, modelDir, settings.intraOpThreads());

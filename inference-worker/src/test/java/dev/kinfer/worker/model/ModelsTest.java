@@ -108,6 +108,34 @@ class ModelsTest {
     }
 
     @Test
+    void shouldServeATwoInputStyleNetworkRequestByRequest() throws IOException {
+        install("adain.pt", """
+                {"name": "adain", "version": "1", "task": "style-transfer", "engine": "PyTorch", "artifact": "adain.pt", "license": "test"}
+                """);
+        BufferedImage content = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                content.setRGB(x, y, (x * 6) << 16 | (y * 8) << 8 | 90);
+            }
+        }
+        BufferedImage flatStyle = solid(0x3060C0, 17, 23);
+
+        try (Models.Loaded loaded = Models.loadAndWarmUp(modelDir, new ModelSettings(2, null, 1))) {
+            assertThat(loaded.runner().inputCount()).isEqualTo(2);
+            List<ModelOutput> outputs = loaded.runner().run(List.of(new ModelInput(List.of(content, flatStyle), Map.of()),
+                    new ModelInput(List.of(flatStyle, content), Map.of())));
+
+            BufferedImage styled = ((ModelOutput.ImageProduct) outputs.get(0)).image();
+            assertThat(styled.getWidth()).isEqualTo(40);
+            assertThat(styled.getHeight()).isEqualTo(30);
+            // AdaIN with a style without spread: every pixel becomes the style's mean.
+            assertChannelsNear(styled.getRGB(0, 0), 0x30, 0x60, 0xC0);
+            assertChannelsNear(styled.getRGB(39, 29), 0x30, 0x60, 0xC0);
+            assertThat(((ModelOutput.ImageProduct) outputs.get(1)).image().getWidth()).as("each request its own size").isEqualTo(17);
+        }
+    }
+
+    @Test
     void shouldBatchAsTheManifestSaysUnlessTheDeploymentOverridesIt() throws IOException {
         install("invert.pt", """
                 {"name": "invert", "version": "1", "task": "stylize", "engine": "PyTorch", "artifact": "invert.pt", "license": "test",
