@@ -62,7 +62,10 @@ final class FaceGallery implements AutoCloseable {
         String tenant = record.key().substring(0, slash);
         String subject = record.key().substring(slash + 1);
         if (record.value() == null) {
-            tenants.getOrDefault(tenant, new ConcurrentHashMap<>()).remove(subject);
+            tenants.computeIfPresent(tenant, (t, faces) -> {
+                faces.remove(subject);
+                return faces;
+            });
             return;
         }
         JsonNode descriptor;

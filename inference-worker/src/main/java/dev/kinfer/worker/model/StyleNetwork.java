@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
@@ -30,20 +29,7 @@ final class StyleNetwork implements ModelRunner {
 
     StyleNetwork(ModelManifest manifest, Path modelDir, int intraOpThreads) {
         this.manifest = manifest;
-        Criteria.Builder<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelPath(modelDir.resolve(manifest.artifact()))
-                .optEngine(manifest.engine())
-                .optDevice(Devices.forManifest(manifest))
-                .optTranslator(new NoopTranslator());
-        if (intraOpThreads > 0 && "OnnxRuntime".equals(manifest.engine())) {
-            criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads));
-        }
-        try {
-            this.model = criteria.build().loadModel();
-        } catch (Exception e) {
-            throw new ModelLoadException("cannot load " + manifest.name() + ":" + manifest.version() + " with "
-                    + manifest.engine() + ": " + e.getMessage(), e);
-        }
+        this.model = Artifacts.load(manifest, modelDir, intraOpThreads, NDList.class, NDList.class, new NoopTranslator());
         this.predictor = model.newPredictor();
     }
 
