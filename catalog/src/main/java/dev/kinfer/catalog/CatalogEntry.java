@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public record CatalogEntry(ModelManifest manifest, List<String> files, long depl
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public CatalogEntry {
-        files = List.copyOf(files);
+        files = files == null ? List.of() : List.copyOf(files);
     }
 
     public String name() {
@@ -47,11 +48,41 @@ public record CatalogEntry(ModelManifest manifest, List<String> files, long depl
         }
     }
 
+    /**
+     * Everything wrong with this entry; empty if nothing. Its names become object-store keys and cache paths, so
+     * an entry read from the topic is held to the same rules as one being deployed.
+     */
+    public List<String> problems() {
+        if (manifest == null) {
+            return List.of("manifest is missing");
+        }
+        List<String> problems = new ArrayList<>(manifest.problems());
+        if (files.isEmpty()) {
+            problems.add("files are missing");
+        }
+        for (String file : files) {
+            if (file == null || !CatalogNames.FILE_NAME.matcher(file).matches()) {
+                problems.add("file " + file + " must be a plain file name matching " + CatalogNames.FILE_NAME);
+            }
+        }
+        if (manifest.artifact() != null && !files.contains(manifest.artifact())) {
+            problems.add("artifact " + manifest.artifact() + " is not among the files " + files);
+        }
+        return problems;
+    }
+
+    /** Reads an entry from {@code kinfer.models}, refusing one that is unreadable or invalid. */
     public static CatalogEntry fromJson(byte[] json) {
+        CatalogEntry entry;
         try {
-            return JSON.readValue(json, CatalogEntry.class);
+            entry = JSON.readValue(json, CatalogEntry.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("not a catalogue entry: " + e.getMessage(), e);
         }
+        List<String> problems = entry.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid catalogue entry: " + String.join("; ", problems));
+        }
+        return entry;
     }
 }

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This process's view of {@code kinfer.models}: the whole topic read from the start, kept up to date, and
- * changes told to listeners in the topic's order. An unreadable record is skipped with a warning rather than
- * stopping the catalogue.
+ * changes told to listeners in the topic's order. An unreadable or invalid record (see {@link CatalogEntry#problems()})
+ * is skipped with a warning rather than stopping the catalogue.
  */
 public final class ModelCatalog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
@@ -55,21 +55,9 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
-        String key = record.key();
-        int colon = key == null ? -1 : key.indexOf(':');
-        if (colon < 0) {
-            log.warn("skipping catalogue record without a name:version key at offset {}", record.offset());
-            return;
-        }
-        Change change;
-        if (record.value() == null) {
-            entries.remove(key);
-            change = new Change(key.substring(0, colon), key.substring(colon + 1), Optional.empty());
-        } else {
-            CatalogEntry entry = CatalogEntry.fromJson(record.value()); // unreadable: the reader logs and skips it
-            entries.put(key, entry);
-            change = new Change(entry.name(), entry.version(), Optional.of(entry));
-        }
+        Change change = changeOf(record.key(), record.value()); // unreadable or invalid: the reader logs and skips it
+        String key = CatalogEntry.key(change.name(), change.version());
+        change.entry().ifPresentOrElse(entry -> entries.put(key, entry), () -> entries.remove(key));
         for (Consumer<Change> listener : listeners) {
             try {
                 listener.accept(change);
@@ -77,6 +65,29 @@ public final class ModelCatalog implements AutoCloseable {
                 log.error("a catalogue listener failed on {}", key, e);
             }
         }
+    }
+
+    /**
+     * What a record of {@code kinfer.models} says, refused (IllegalArgumentException) unless its key is a valid
+     * {@code name:version} and its entry, if any, is valid and filed under its own key: compaction keeps one record
+     * per key, so an entry under another's key would shadow or outlive it.
+     */
+    static Change changeOf(String key, byte[] value) {
+        int colon = key == null ? -1 : key.indexOf(':');
+        if (colon < 0 || !Topics.MODEL_NAME.matcher(key.substring(0, colon)).matches()
+                || !ModelManifest.VERSION.matcher(key.substring(colon + 1)).matches()) {
+            throw new IllegalArgumentException("not a name:version key: '" + key + "'");
+        }
+        String name = key.substring(0, colon);
+        String version = key.substring(colon + 1);
+        if (value == null) {
+            return new Change(name, version, Optional.empty());
+        }
+        CatalogEntry entry = CatalogEntry.fromJson(value);
+        if (!entry.key().equals(key)) {
+            throw new IllegalArgumentException("entry " + entry.key() + " filed under key '" + key + "'");
+        }
+        return new Change(name, version, Optional.of(entry));
     }
 
     @Override

@@ -44,7 +44,10 @@ public final class ModelDeployer implements AutoCloseable {
         }
     }
 
-    /** Uploads the directory's files and publishes the version; the manifest is validated first. */
+    /**
+     * Uploads the directory's files and publishes the version; the manifest and every file name are validated
+     * first (files are plain names beside the manifest; subdirectories are not deployed).
+     */
     public CatalogEntry deploy(Path modelDir) {
         ModelManifest manifest = ModelManifest.read(modelDir);
         List<Path> files;
@@ -53,11 +56,16 @@ public final class ModelDeployer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + modelDir, e);
         }
-        for (Path file : files) {
-            store.upload(store.modelUri(manifest.name(), manifest.version(), file.getFileName().toString()), file);
-        }
         CatalogEntry entry = new CatalogEntry(manifest, files.stream().map(f -> f.getFileName().toString()).toList(),
                 System.currentTimeMillis());
+        // Held to the rules every reader applies, before anything is uploaded: workers would skip it otherwise.
+        List<String> problems = entry.problems();
+        if (!problems.isEmpty()) {
+            throw new InvalidManifestException("cannot deploy " + modelDir + ": " + String.join("; ", problems), null);
+        }
+        for (String file : entry.files()) {
+            store.upload(store.modelUri(manifest.name(), manifest.version(), file), CatalogNames.resolveWithin(modelDir, file));
+        }
         send(entry.key(), entry.toJson());
         return entry;
     }

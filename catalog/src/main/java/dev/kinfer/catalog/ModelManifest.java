@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param version  a label users may pin
  * @param task     one of {@link #TASKS}
  * @param engine   {@code OnnxRuntime} or {@code PyTorch}
- * @param artifact the artifact's file name, relative to the manifest
+ * @param artifact the artifact's file name, beside the manifest (a plain name: no directories)
  * @param license  the artifact's licence, shown to users
  * @param device   {@code auto} (a GPU if the engine sees one), {@code cpu} or {@code gpu:N}; default auto
  * @param maxBatchSize most requests in one model call (optional; on a GPU also capped by free memory)
@@ -50,39 +50,56 @@ public record ModelManifest(String name, String version, String task, String eng
         } catch (IOException e) {
             throw new InvalidManifestException("cannot read model manifest " + file + ": " + e.getMessage(), e);
         }
-        List<String> problems = new ArrayList<>();
-        if (manifest.name() == null || !Topics.MODEL_NAME.matcher(manifest.name()).matches()) {
-            problems.add("name must match " + Topics.MODEL_NAME + " (was " + manifest.name() + ")");
-        }
-        if (manifest.version() == null || manifest.version().isBlank()) {
-            problems.add("version is required");
-        } else if (!VERSION.matcher(manifest.version()).matches()) {
-            problems.add("version must match " + VERSION + " (was " + manifest.version() + ")");
-        }
-        if (!TASKS.contains(manifest.task())) {
-            problems.add("task must be one of " + TASKS + " (was " + manifest.task() + ")");
-        }
-        if (!ENGINES.contains(manifest.engine())) {
-            problems.add("engine must be one of " + ENGINES + " (was " + manifest.engine() + ")");
-        }
-        if (manifest.maxBatchSize() != null && manifest.maxBatchSize() < 1) {
-            problems.add("maxBatchSize must be at least 1 (was " + manifest.maxBatchSize() + ")");
-        }
-        if (manifest.maxDelayMs() != null && manifest.maxDelayMs() < 0) {
-            problems.add("maxDelayMs must not be negative (was " + manifest.maxDelayMs() + ")");
-        }
-        if (!DEVICE.matcher(manifest.device()).matches()) {
-            problems.add("device must be auto, cpu or gpu:N (was " + manifest.device() + ")");
-        }
-        // The synthetic model and the statistics-only style transfer compute without weights.
-        boolean weightless = "Synthetic".equals(manifest.engine())
-                || ("style-transfer".equals(manifest.task()) && manifest.artifact() == null);
-        if (!weightless && (manifest.artifact() == null || !Files.isRegularFile(modelDir.resolve(manifest.artifact())))) {
+        List<String> problems = manifest.problems();
+        if (!manifest.weightless() && manifest.artifact() != null && CatalogNames.FILE_NAME.matcher(manifest.artifact()).matches()
+                && !Files.isRegularFile(modelDir.resolve(manifest.artifact()))) {
             problems.add("artifact " + manifest.artifact() + " is not a file in " + modelDir);
         }
         if (!problems.isEmpty()) {
             throw new InvalidManifestException("invalid model manifest " + file + ": " + String.join("; ", problems), null);
         }
         return manifest;
+    }
+
+    /**
+     * Everything wrong with this manifest that can be told without its files; empty if nothing. Checked when a
+     * model is deployed and again on every catalogue record read, since the topic is input like any other.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (name == null || !Topics.MODEL_NAME.matcher(name).matches()) {
+            problems.add("name must match " + Topics.MODEL_NAME + " (was " + name + ")");
+        }
+        if (version == null || version.isBlank()) {
+            problems.add("version is required");
+        } else if (!VERSION.matcher(version).matches()) {
+            problems.add("version must match " + VERSION + " (was " + version + ")");
+        }
+        if (!TASKS.contains(task)) {
+            problems.add("task must be one of " + TASKS + " (was " + task + ")");
+        }
+        if (!ENGINES.contains(engine)) {
+            problems.add("engine must be one of " + ENGINES + " (was " + engine + ")");
+        }
+        if (maxBatchSize != null && maxBatchSize < 1) {
+            problems.add("maxBatchSize must be at least 1 (was " + maxBatchSize + ")");
+        }
+        if (maxDelayMs != null && maxDelayMs < 0) {
+            problems.add("maxDelayMs must not be negative (was " + maxDelayMs + ")");
+        }
+        if (!DEVICE.matcher(device).matches()) {
+            problems.add("device must be auto, cpu or gpu:N (was " + device + ")");
+        }
+        if (artifact != null && !CatalogNames.FILE_NAME.matcher(artifact).matches()) {
+            problems.add("artifact must be a file name beside the manifest, matching " + CatalogNames.FILE_NAME + " (was " + artifact + ")");
+        } else if (artifact == null && !weightless()) {
+            problems.add("artifact is required for " + task + " on " + engine);
+        }
+        return problems;
+    }
+
+    /** The synthetic model and the statistics-only style transfer compute without weights. */
+    private boolean weightless() {
+        return "Synthetic".equals(engine) || ("style-transfer".equals(task) && artifact == null);
     }
 }

@@ -14,20 +14,17 @@ import dev.kinfer.schemas.Point;
 import dev.kinfer.schemas.Timings;
 import dev.kinfer.schemas.Verification;
 import dev.kinfer.store.ObjectStore;
-import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.store.S3Uri;
 import dev.kinfer.worker.model.ModelInput;
 import dev.kinfer.worker.model.ModelOutput;
 import dev.kinfer.worker.model.ModelRunner;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -39,8 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one batch into its results, in two stages: {@link #infer} (the model's thread) and {@link #complete}
  * (outputs stored concurrently under keys derived from the request id, while the model runs the next batch).
- * A problem of one request fails that request only; a transient store failure propagates so that the worker
- * rewinds and the batch runs again.
+ * A problem of one request fails that request only: a bad input, a model call that fails on it (found by
+ * running the batch in halves), or a store that stays down for longer than the {@link FailurePolicy} retries it.
  */
 final class BatchRunner {
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
@@ -50,18 +47,22 @@ final class BatchRunner {
     private final ObjectStore store;
     private final WorkerMetrics metrics;
     private final ExecutorService io;
+    private final FailurePolicy policy;
+    private final Liveness liveness;
     private final String workerId;
 
     /**
      * @param galleries the faces registered by a tenant, by subject (for the face models; empty for the others)
      */
     BatchRunner(ModelVersions versions, Function<String, Map<String, float[]>> galleries, ObjectStore store, WorkerMetrics metrics,
-                ExecutorService io, String workerId) {
+                ExecutorService io, FailurePolicy policy, Liveness liveness, String workerId) {
         this.versions = versions;
         this.galleries = galleries;
         this.store = store;
         this.metrics = metrics;
         this.io = io;
+        this.policy = policy;
+        this.liveness = liveness;
         this.workerId = workerId;
     }
 
@@ -102,8 +103,7 @@ final class BatchRunner {
                 inputs.add(new ModelInput(await(job.inputs()), request.getParams(), galleries.apply(request.getTenant())));
                 runnable.add(i);
             } catch (RequestFailure failure) {
-                results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()),
-                        failure.code(), failure.getMessage(), false);
+                results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()), failure);
             }
         }
         Duration fetchTime = Duration.between(started, Instant.now());
@@ -111,20 +111,38 @@ final class BatchRunner {
             return new Inferred(jobs, results, List.of(), List.of(), started, fetchTime.toMillis(), 0);
         }
         Instant inferenceStart = Instant.now();
+        List<ModelOutput> outputs = runIsolatingFailures(model, inputs);
+        Duration inferenceTime = Duration.between(inferenceStart, Instant.now());
+        metrics.batch(version, runnable.size(), fetchTime, inferenceTime);
+        return new Inferred(jobs, results, runnable, outputs, started, fetchTime.toMillis(), inferenceTime.toMillis());
+    }
+
+    /**
+     * One model call for the batch; if it throws, the batch runs again in halves until the requests it fails on
+     * are alone, so only they fail ({@code model-error}) and the rest of the batch is served.
+     */
+    private List<ModelOutput> runIsolatingFailures(ModelRunner model, List<ModelInput> inputs) {
+        liveness.batchStarted();
         try {
             List<ModelOutput> outputs = model.run(inputs);
-            Duration inferenceTime = Duration.between(inferenceStart, Instant.now());
-            metrics.batch(version, runnable.size(), fetchTime, inferenceTime);
-            return new Inferred(jobs, results, runnable, outputs, started, fetchTime.toMillis(), inferenceTime.toMillis());
-        } catch (RuntimeException e) {
-            log.error("model {} failed on a batch of {}", model.manifest().name(), runnable.size(), e);
-            for (int i : runnable) {
-                InferenceRequest request = jobs.get(i).request();
-                results[i] = Results.failed(request, version, timings(request, started, fetchTime.toMillis(), 0, runnable.size()),
-                        ErrorCodes.MODEL_ERROR, "the model failed: " + e.getMessage(), true);
+            if (outputs.size() != inputs.size()) {
+                throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + inputs.size() + " inputs");
             }
-            return new Inferred(jobs, results, List.of(), List.of(), started, fetchTime.toMillis(), 0);
+            return outputs;
+        } catch (RuntimeException e) {
+            if (inputs.size() == 1) {
+                log.warn("model {} failed on one request: {}", model.manifest().name(), e.toString());
+                return List.of(new ModelOutput.Unservable(ErrorCodes.MODEL_ERROR, "the model failed on this request: " + e.getMessage()));
+            }
+            log.warn("model {} failed on a batch of {}; running it in halves to find the request(s) it fails on: {}",
+                    model.manifest().name(), inputs.size(), e.toString());
+        } finally {
+            liveness.batchEnded();
         }
+        int half = inputs.size() / 2;
+        List<ModelOutput> outputs = new ArrayList<>(runIsolatingFailures(model, inputs.subList(0, half)));
+        outputs.addAll(runIsolatingFailures(model, inputs.subList(half, inputs.size())));
+        return outputs;
     }
 
     /**
@@ -152,16 +170,25 @@ final class BatchRunner {
         for (int k = 0; k < inferred.ran().size(); k++) {
             InferenceRequest request = inferred.jobs().get(inferred.ran().get(k)).request();
             Timings timings = timings(request, inferred.started(), inferred.fetchMs(), inferred.inferenceMs(), inferred.ran().size());
-            ModelOutput output = inferred.outputs().get(k);
-            Completion completion = switch (output) {
-                case ModelOutput.Unservable refused -> Completion.of(Results.failed(request, version, timings, refused.code(), refused.message(), false));
-                case ModelOutput.Registered face -> new Completion(Results.succeeded(request, version, timings, await(stored.get(k))),
-                        List.of(FaceGallery.registration(request.getTenant(), face.subject(), face.descriptor())));
-                default -> Completion.of(Results.succeeded(request, version, timings, await(stored.get(k))));
-            };
-            completions.set(inferred.ran().get(k), completion);
+            completions.set(inferred.ran().get(k), completion(request, version, timings, inferred.outputs().get(k), stored.get(k)));
         }
         return completions;
+    }
+
+    /** A request's completion once its output is stored; a store that stays down fails this request alone. */
+    private Completion completion(InferenceRequest request, String version, Timings timings, ModelOutput output, Future<Object> stored) {
+        if (output instanceof ModelOutput.Unservable refused) {
+            return Completion.of(Results.failed(request, version, timings, refused.code(), refused.message(), false));
+        }
+        try {
+            Object product = await(stored);
+            return output instanceof ModelOutput.Registered face
+                    ? new Completion(Results.succeeded(request, version, timings, product),
+                            List.of(FaceGallery.registration(request.getTenant(), face.subject(), face.descriptor())))
+                    : Completion.of(Results.succeeded(request, version, timings, product));
+        } catch (RequestFailure failure) {
+            return Completion.of(Results.failed(request, version, timings, failure));
+        }
     }
 
     static boolean isExpired(InferenceRequest request, Instant now) {
@@ -173,8 +200,11 @@ final class BatchRunner {
             case ModelOutput.ImageProduct product -> {
                 byte[] png = PngEncoder.encode(product.image());
                 S3Uri uri = store.outputUri(requestId, "output.png");
-                store.put(uri, png, "image/png");
-                yield new ImageOutput(new ImageRef(uri.toString(), sha256(png), "image/png",
+                policy.retrying("put " + uri, () -> {
+                    store.put(uri, png, "image/png");
+                    return uri;
+                });
+                yield new ImageOutput(new ImageRef(uri.toString(), Digests.sha256(png), "image/png",
                         product.image().getWidth(), product.image().getHeight(), (long) png.length));
             }
             case ModelOutput.VectorProduct vector -> new Embedding(floats(vector.vector()));
@@ -208,25 +238,25 @@ final class BatchRunner {
         return new Timings(queuedMs, fetchMs, inferenceMs, batchSize, workerId);
     }
 
-    private static <T> T await(Future<T> fetch) {
+    /**
+     * The value of a request's own stage (its inputs, its stored output). What it threw is that request's
+     * failure alone; only an {@link Error} (out of memory, say) goes further.
+     */
+    private static <T> T await(Future<T> stage) {
         try {
-            return fetch.get();
+            return stage.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause; // RequestFailure (this request only) or ObjectStoreException (rewind and retry)
+            switch (e.getCause()) {
+                case RequestFailure failure -> throw failure;
+                case Error error -> throw error;
+                case Throwable other -> throw new RequestFailure(FailurePolicy.classify(other) == FailurePolicy.Kind.TRANSIENT
+                        ? ErrorCodes.DEPENDENCY_UNAVAILABLE : ErrorCodes.INTERNAL_ERROR, other.toString(), true);
             }
-            throw new ObjectStoreException("fetch failed: " + e.getCause(), true, e.getCause());
+        } catch (CancellationException e) {
+            throw new RequestFailure(ErrorCodes.INTERNAL_ERROR, "cancelled", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ObjectStoreException("interrupted while fetching inputs", true, e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new RequestFailure(ErrorCodes.INTERNAL_ERROR, "interrupted", true);
         }
     }
 }

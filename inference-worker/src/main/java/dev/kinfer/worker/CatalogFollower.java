@@ -1,6 +1,7 @@
 package dev.kinfer.worker;
 
 import dev.kinfer.catalog.CatalogEntry;
+import dev.kinfer.catalog.CatalogNames;
 import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.worker.model.ModelSettings;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Keeps {@link ModelVersions} in step with the catalogue, without restarting anything: a deployed version's
  * files are downloaded, loaded and warmed up on a loader thread while the current versions keep serving, and
  * only then offered to requests; an undeployed version stops taking requests at once and is closed on the
- * inference thread (after the batch it may be running). A version that fails to load is logged and skipped:
- * the others keep serving.
+ * inference thread (after the batch it may be running). A version that fails to load, or whose record names a
+ * file outside this worker's cache, is logged and skipped: the others keep serving.
  */
 final class CatalogFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatalogFollower.class);
@@ -81,12 +82,16 @@ final class CatalogFollower implements AutoCloseable {
         }
     }
 
+    /**
+     * The version's files under {@code cacheDir/<name>/<version>/}. The catalogue has validated the entry's names
+     * already; resolving them within the cache again means no record, however it got there, writes elsewhere.
+     */
     private Path download(CatalogEntry entry) {
-        Path dir = cacheDir.resolve(entry.name()).resolve(entry.version());
+        Path dir = CatalogNames.resolveWithin(cacheDir, entry.name(), entry.version());
         try {
             Files.createDirectories(dir);
             for (String file : entry.files()) {
-                store.download(store.modelUri(entry.name(), entry.version(), file), dir.resolve(file));
+                store.download(store.modelUri(entry.name(), entry.version(), file), CatalogNames.resolveWithin(dir, file));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir, e);

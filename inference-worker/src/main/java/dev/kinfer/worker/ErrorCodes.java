@@ -9,6 +9,11 @@ final class ErrorCodes {
     static final String UNKNOWN_MODEL_VERSION = "unknown-model-version";
     static final String DEADLINE_EXCEEDED = "deadline-exceeded";
     static final String MODEL_ERROR = "model-error";
+    static final String WRONG_MODEL = "wrong-model";
+    static final String INVALID_REQUEST = "invalid-request";
+    static final String INPUT_MISMATCH = "input-mismatch";
+    static final String DEPENDENCY_UNAVAILABLE = "dependency-unavailable";
+    static final String INTERNAL_ERROR = "internal-error";
 
     private ErrorCodes() {
     }

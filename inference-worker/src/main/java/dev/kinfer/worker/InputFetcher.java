@@ -1,53 +1,73 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.imaging.ImageDecoder;
+import dev.kinfer.imaging.RejectedImageException;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.store.ObjectNotFoundException;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.S3Uri;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 
-/** Fetches a request's input images from the object store and decodes them. */
+/** Fetches a request's input images from the object store and decodes them with kinfer's one {@link ImageDecoder}. */
 final class InputFetcher {
-    private final ObjectStore store;
+    /**
+     * Decoded as ingest-api decoded it when it accepted the upload (upright, standard pixels), so the model sees what
+     * was validated. ingest-api refuses more than its {@code KINFER_MAX_IMAGE_PIXELS}; this bound only keeps a
+     * hand-made record from exhausting the worker's heap.
+     */
+    private static final ImageDecoder DECODER = new ImageDecoder(100_000_000);
 
-    InputFetcher(ObjectStore store) {
+    private final ObjectStore store;
+    private final FailurePolicy policy;
+
+    InputFetcher(ObjectStore store, FailurePolicy policy) {
         this.store = store;
+        this.policy = policy;
     }
 
     /**
-     * @throws RequestFailure for inputs that are missing or not decodable (permanent)
-     * @throws dev.kinfer.store.ObjectStoreException for store failures that may be transient
+     * Fetches, checks and decodes a request's inputs. A request record is untrusted: the stored bytes must have
+     * the sha256 it names and decode to the size it declares, or it fails.
+     *
+     * @throws RequestFailure for inputs that are missing, not decodable or not what the request says (permanent),
+     *                        or for a store that stayed unreachable for longer than the policy retries it
      */
     List<BufferedImage> fetch(List<ImageRef> refs) {
         List<BufferedImage> images = new ArrayList<>(refs.size());
         for (ImageRef ref : refs) {
             byte[] bytes;
             try {
-                bytes = store.get(S3Uri.parse(ref.getUri()));
+                S3Uri uri = S3Uri.parse(ref.getUri());
+                if (!uri.equals(store.imageUri(ref.getSha256().toLowerCase()))) {
+                    // Inputs live at their content address: a record must not make the worker read other objects.
+                    throw new RequestFailure(ErrorCodes.INPUT_MISMATCH, "input " + ref.getUri() + " is not the content address "
+                            + store.imageUri(ref.getSha256().toLowerCase()) + " of its sha256");
+                }
+                bytes = policy.retrying("get " + uri, () -> store.get(uri));
             } catch (ObjectNotFoundException | IllegalArgumentException e) {
                 throw new RequestFailure(ErrorCodes.INPUT_NOT_FOUND, "input " + ref.getUri() + " cannot be found: " + e.getMessage());
             }
-            images.add(decode(ref.getUri(), bytes));
+            String sha256 = Digests.sha256(bytes);
+            if (!sha256.equalsIgnoreCase(ref.getSha256())) {
+                throw new RequestFailure(ErrorCodes.INPUT_MISMATCH, "input " + ref.getUri() + " has sha256 " + sha256
+                        + ", the request says " + ref.getSha256());
+            }
+            BufferedImage image = decode(ref.getUri(), bytes);
+            if (image.getWidth() != ref.getWidth() || image.getHeight() != ref.getHeight()) {
+                throw new RequestFailure(ErrorCodes.INPUT_MISMATCH, "input " + ref.getUri() + " is " + image.getWidth() + "x"
+                        + image.getHeight() + ", the request says " + ref.getWidth() + "x" + ref.getHeight());
+            }
+            images.add(image);
         }
         return images;
     }
 
     private static BufferedImage decode(String uri, byte[] bytes) {
         try {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) {
-                throw new RequestFailure(ErrorCodes.INVALID_IMAGE, "input " + uri + " is not an image this worker can decode");
-            }
-            return image;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof RequestFailure failure) {
-                throw failure;
-            }
+            return DECODER.decode(bytes).image();
+        } catch (RejectedImageException e) {
             throw new RequestFailure(ErrorCodes.INVALID_IMAGE, "input " + uri + " cannot be decoded: " + e.getMessage());
         }
     }

@@ -7,8 +7,6 @@ import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
-import dev.kinfer.schemas.serde.SchemaRegistryException;
-import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.worker.model.BatchLimits;
 import dev.kinfer.worker.model.InvalidParameterException;
 import dev.kinfer.worker.model.ModelRunner;
@@ -31,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,9 +38,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -57,19 +53,26 @@ import org.slf4j.LoggerFactory;
  * and dead letters), so every request ends as exactly one result. Intake pauses at a high-water mark of queued
  * requests and resumes at the low-water mark.
  *
- * <p>Failure decisions live here: a record that cannot be read is dead-lettered; a request that cannot succeed
- * becomes a FAILED result (in {@link BatchRunner}); anything transient (store, broker, registry unreachable)
- * aborts the open transaction and rewinds every partition to its last committed offset after a backoff; a fenced
- * or unauthorised producer stops the worker.
+ * <p>Failures are classified by the {@link FailurePolicy}. No record stops the loop: one that cannot be read
+ * (a null value, bytes that are not a request, an unknown schema) is dead-lettered, one that is not fit to run
+ * (another model's, no inputs, impossible sizes) becomes a FAILED result, and an unexpected exception while taking
+ * one in dead-letters that record alone. A request's own problems fail it alone (in {@link BatchRunner}). A
+ * transient failure of the loop itself (a commit the broker did not take, a registry that is down) aborts the
+ * open transaction and, after a capped exponential backoff with jitter, re-creates the producer and rewinds to
+ * the last committed offsets. Anything else on this thread (a fenced producer, a bug) is fatal: logged once,
+ * the worker marked not live, and {@link #failure()} set so that the process exits non-zero.
  */
 final class RequestWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RequestWorker.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** Batches past the model whose outputs are still being stored; the model waits while there are this many. */
+    private static final int OUTPUT_STAGE_BATCHES = 2;
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Supplier<KafkaProducer<String, byte[]>> producers;
+    private final FailurePolicy policy;
+    private final Liveness liveness;
     private final AvroDeserializer<InferenceRequest> requests;
     private final AvroSerializer<InferenceResult> results;
     private final ModelVersions versions;
@@ -86,6 +89,15 @@ final class RequestWorker implements Runnable {
     private final String deadLetterTopic;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
+    private KafkaProducer<String, byte[]> producer;
+    /** A commit failed: the producer's transaction state is unknown, so it is replaced before the next commit. */
+    private boolean producerBroken;
+    /** Transient loop failures since the last successful commit; sizes the backoff. */
+    private int failedAttempts;
+    /** When set, the loop rewinds to the committed offsets once this time has come. */
+    private Instant rewindAt;
+    private volatile Throwable failure;
+
     /** The batch the model is running, if any: the next batch starts when it is done. */
     private CompletableFuture<BatchRunner.Inferred> modelStage;
     /** Batches past or in the model whose results are not collected yet (outputs may still be storing). */
@@ -95,11 +107,13 @@ final class RequestWorker implements Runnable {
     private record Finishing(List<Job> jobs, CompletableFuture<List<BatchRunner.Completion>> results) {
     }
 
-    RequestWorker(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
+    RequestWorker(KafkaConsumer<String, byte[]> consumer, Supplier<KafkaProducer<String, byte[]>> producers, SchemaRegistryClient registry,
                   ModelVersions versions, BatchRunner batches, InputFetcher fetcher, ExecutorService io, ExecutorService inference,
-                  WorkerMetrics metrics, BatchLimits limits, int queueCapacity) {
+                  WorkerMetrics metrics, FailurePolicy policy, Liveness liveness, BatchLimits limits, int queueCapacity) {
         this.consumer = consumer;
-        this.producer = producer;
+        this.producers = producers;
+        this.policy = policy;
+        this.liveness = liveness;
         this.requests = new AvroDeserializer<>(registry, InferenceRequest.class);
         this.results = new AvroSerializer<>(registry);
         this.versions = versions;
@@ -119,24 +133,42 @@ final class RequestWorker implements Runnable {
     @Override
     public void run() {
         try {
+            producer = producers.get();
             producer.initTransactions();
             consumer.subscribe(List.of(requestTopic), new Rebalance());
             while (running.get()) {
+                liveness.loopBeat();
                 try {
+                    if (rewindAt != null) {
+                        rewindWhenDue();
+                        continue;
+                    }
                     pollAndIntake();
                     step();
-                } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
-                    throw e;
-                } catch (ObjectStoreException | KafkaException e) {
-                    recover(e);
+                } catch (RuntimeException e) {
+                    if (FailurePolicy.classify(e) != FailurePolicy.Kind.TRANSIENT) {
+                        throw e;
+                    }
+                    scheduleRewind(e);
                 }
             }
             drainForShutdown();
+        } catch (Throwable e) {
+            failure = e;
+            liveness.fatal("the worker loop stopped: " + e);
+            log.error("the worker loop stopped on a failure it cannot recover from; exiting", e);
         } finally {
             inference.shutdownNow();
             consumer.close();
-            producer.close();
+            if (producer != null) {
+                producer.close(Duration.ZERO);
+            }
         }
+    }
+
+    /** What ended the loop when it did not stop as asked; null after a clean stop. */
+    Throwable failure() {
+        return failure;
     }
 
     /** Stops intake; the batch in the model finishes (within a grace period) and what is done commits. */
@@ -170,22 +202,47 @@ final class RequestWorker implements Runnable {
         applyBackPressure();
     }
 
+    /** Takes one record in. Whatever happens, the record ends as a result or a dead letter, or the loop retries it. */
     private void intake(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         ledger.track(partition, record.offset());
+        try {
+            admit(partition, record);
+        } catch (RuntimeException e) {
+            if (FailurePolicy.classify(e) != FailurePolicy.Kind.PERMANENT) {
+                throw e; // a registry that is down: the loop waits and reads the record again
+            }
+            log.error("unexpected failure taking {}-{}@{} in; dead-lettering it", record.topic(), record.partition(), record.offset(), e);
+            deadLetter(partition, record, e);
+        }
+    }
+
+    private void admit(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            deadLetter(partition, record, new SerializationException("the record has no value (a tombstone?); a request needs one"));
+            return;
+        }
         InferenceRequest request;
         try {
             request = requests.deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            if (e instanceof SchemaRegistryException registry && registry.isTransient()) {
-                throw registry; // the registry's problem, not the record's: retry
+            if (FailurePolicy.classify(e) == FailurePolicy.Kind.TRANSIENT) {
+                throw e; // the registry's problem, not the record's
             }
-            log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-            metrics.deadLettered();
-            ledger.complete(partition, record.offset(), List.of(DeadLetters.of(deadLetterTopic, record, e)));
+            deadLetter(partition, record, e);
+            return;
+        }
+        if (!RequestChecks.hasUsableId(request)) {
+            deadLetter(partition, record, new SerializationException("the request has no usable requestId to publish a result under"));
             return;
         }
         Instant now = Instant.now();
+        if (!versions.model().equals(request.getModel())) {
+            finish(partition, record.offset(), request, Results.failed(request, String.valueOf(request.getModelVersion()),
+                    batches.timings(request, now, 0, 0, 0), ErrorCodes.WRONG_MODEL, "a request for model '" + request.getModel()
+                            + "' on " + requestTopic + ", which serves " + versions.model(), false));
+            return;
+        }
         Optional<Models.Loaded> chosen = versions.resolve(request.getModelVersion());
         if (chosen.isEmpty()) {
             String pinned = String.valueOf(request.getModelVersion());
@@ -196,7 +253,10 @@ final class RequestWorker implements Runnable {
         }
         ModelRunner model = chosen.get().runner();
         String version = model.manifest().version();
-        if (BatchRunner.isExpired(request, now)) {
+        if (RequestChecks.problem(request) instanceof String problem) {
+            finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
+                    ErrorCodes.INVALID_REQUEST, problem, false));
+        } else if (BatchRunner.isExpired(request, now)) {
             finish(partition, record.offset(), request, Results.expired(request, version, batches.timings(request, now, 0, 0, 0)));
         } else if (!model.takes(request.getInputs().size())) {
             finish(partition, record.offset(), request, Results.failed(request, version, batches.timings(request, now, 0, 0, 0),
@@ -212,6 +272,12 @@ final class RequestWorker implements Runnable {
             String bucket = version + "/" + model.bucket(input.getWidth(), input.getHeight());
             batcher.add(new Job(partition, record.offset(), request, now, model, bucket, inputs));
         }
+    }
+
+    private void deadLetter(TopicPartition partition, ConsumerRecord<String, byte[]> record, Exception reason) {
+        log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason.getMessage());
+        metrics.deadLettered();
+        ledger.complete(partition, record.offset(), List.of(DeadLetters.of(deadLetterTopic, record, reason)));
     }
 
     /** Why the model refuses the request's parameters, or null when it takes them. */
@@ -239,23 +305,21 @@ final class RequestWorker implements Runnable {
         }
     }
 
+    /** A finished batch's completions; the stages fail requests one by one, so a failed stage is a bug (fatal). */
     private static List<BatchRunner.Completion> resultOf(Future<List<BatchRunner.Completion>> done) {
         try {
             return done.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw new IllegalStateException("a batch stage failed as a whole", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ObjectStoreException("interrupted", true, e);
+            throw new IllegalStateException("interrupted while collecting a finished batch", e);
         }
     }
 
     private void startNextBatch() {
-        if (modelStage != null && !modelStage.isDone()) {
-            return;
+        if (modelStage != null && !modelStage.isDone() || finishing.size() >= OUTPUT_STAGE_BATCHES) {
+            return; // the output stage is bounded too: while it is full, the queue fills and intake pauses
         }
         batcher.nextReady(Instant.now()).ifPresent(batch -> {
             modelStage = CompletableFuture.supplyAsync(() -> batches.infer(batch), inference);
@@ -288,15 +352,19 @@ final class RequestWorker implements Runnable {
         if (committable.isEmpty()) {
             return;
         }
+        if (producerBroken) {
+            throw new KafkaException("the transactional producer is re-created after a failed commit before it commits again");
+        }
         producer.beginTransaction();
         try {
             committable.outputs().forEach(producer::send);
             producer.sendOffsetsToTransaction(committable.offsets(), consumer.groupMetadata());
             producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
-            throw e;
-        } catch (KafkaException e) {
-            producer.abortTransaction();
+            failedAttempts = 0;
+        } catch (RuntimeException e) {
+            // Fenced, timed out, or the broker went away: whether this transaction committed is settled when the
+            // producer is re-created (initTransactions completes or aborts it) and the offsets read back.
+            producerBroken = true;
             throw e;
         }
     }
@@ -314,15 +382,32 @@ final class RequestWorker implements Runnable {
         metrics.paused(paused);
     }
 
-    /** A transient failure: forget everything uncommitted and read it again from the committed offsets. */
-    private void recover(RuntimeException e) {
-        log.warn("transient failure, rewinding to the last committed offsets: {}", e.toString());
+    /** A transient loop failure: everything uncommitted is dropped, to be read again after a backoff. */
+    private void scheduleRewind(RuntimeException e) {
+        Duration delay = policy.backoff().delay(failedAttempts++);
+        log.warn("transient failure (attempt {}); rewinding to the last committed offsets in {} ms: {}", failedAttempts,
+                delay.toMillis(), e.toString());
         awaitInFlight(SHUTDOWN_GRACE);
         finishing.clear();
         modelStage = null;
         batcher.clear().forEach(job -> job.inputs().cancel(true));
         ledger.clear();
-        sleep(RETRY_BACKOFF);
+        rewindAt = Instant.now().plus(delay);
+    }
+
+    /** Once the backoff has passed: a fresh producer if the last one's commit failed, then every partition rewound. */
+    private void rewindWhenDue() {
+        Duration left = Duration.between(Instant.now(), rewindAt);
+        if (left.isPositive()) {
+            FailurePolicy.sleep(left.compareTo(POLL_TIMEOUT) < 0 ? left : POLL_TIMEOUT);
+            return;
+        }
+        if (producerBroken) {
+            producer.close(Duration.ZERO);
+            producer = producers.get();
+            producer.initTransactions(); // completes or aborts whatever the old producer left open
+            producerBroken = false;
+        }
         Set<TopicPartition> assigned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(assigned);
         for (TopicPartition partition : assigned) {
@@ -333,6 +418,7 @@ final class RequestWorker implements Runnable {
                 consumer.seek(partition, offset.offset());
             }
         }
+        rewindAt = null;
     }
 
     /** The committed offsets, asked again if the inference thread's wake-up call interrupts the question. */
@@ -373,14 +459,6 @@ final class RequestWorker implements Runnable {
         }
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Commits what is done before partitions go; drops what is not (the next owner re-reads it). */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
@@ -388,7 +466,7 @@ final class RequestWorker implements Runnable {
             try {
                 commit(ledger.drain(partitions));
             } catch (KafkaException e) {
-                log.warn("could not commit revoked partitions {}: {}", partitions, e.toString());
+                log.warn("could not commit revoked partitions {} (their next owner runs them again): {}", partitions, e.toString());
             }
             forget(partitions);
         }

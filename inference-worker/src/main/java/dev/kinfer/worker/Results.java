@@ -32,6 +32,10 @@ final class Results {
                 .setError(new ErrorInfo(code, message, retriable)).build();
     }
 
+    static InferenceResult failed(InferenceRequest request, String modelVersion, Timings timings, RequestFailure failure) {
+        return failed(request, modelVersion, timings, failure.code(), failure.getMessage(), failure.retriable());
+    }
+
     static InferenceResult expired(InferenceRequest request, String modelVersion, Timings timings) {
         return base(request, modelVersion, timings).setStatus(ResultStatus.EXPIRED)
                 .setError(new ErrorInfo(ErrorCodes.DEADLINE_EXCEEDED, "the request's deadline " + request.getDeadline()

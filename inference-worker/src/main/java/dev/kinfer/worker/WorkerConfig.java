@@ -24,10 +24,15 @@ import java.util.UUID;
  *                         ({@code KINFER_QUEUE_CAPACITY}; null: 4 batches)
  * @param requestPartitions partitions of the request topic if the worker creates it ({@code KINFER_PARTITIONS}, default 4)
  * @param healthPort       port of /health/live and /health/ready; 0 picks a free one ({@code KINFER_HEALTH_PORT})
+ * @param retryFor         how long one request's store calls are retried before it fails as retriable
+ *                         ({@code KINFER_RETRY_SECONDS}, default 30)
+ * @param maxBatchTime     how long one model call may run before the worker reports itself not live
+ *                         ({@code KINFER_MAX_BATCH_SECONDS}, default 300)
  */
 public record WorkerConfig(String bootstrapServers, String registryUrl, StoreConfig store, Path modelDir, String modelName,
                            Path modelCache, String workerId,
-                           ModelSettings model, Integer queueCapacity, int requestPartitions, int healthPort) {
+                           ModelSettings model, Integer queueCapacity, int requestPartitions, int healthPort,
+                           Duration retryFor, Duration maxBatchTime) {
     public WorkerConfig {
         if ((modelDir == null) == (modelName == null)) {
             throw new IllegalArgumentException("set exactly one of KINFER_MODEL_DIR (a fixed model) and KINFER_MODEL (a model of the catalogue)");
@@ -40,6 +45,9 @@ public record WorkerConfig(String bootstrapServers, String registryUrl, StoreCon
         }
         if (requestPartitions < 1) {
             throw new IllegalArgumentException("KINFER_PARTITIONS must be at least 1");
+        }
+        if (!retryFor.isPositive() || !maxBatchTime.isPositive()) {
+            throw new IllegalArgumentException("KINFER_RETRY_SECONDS and KINFER_MAX_BATCH_SECONDS must be positive");
         }
     }
 
@@ -66,7 +74,9 @@ public record WorkerConfig(String bootstrapServers, String registryUrl, StoreCon
                         Integer.parseInt(env.getOrDefault("KINFER_INTRA_OP_THREADS", "0"))),
                 optionalInt(env, "KINFER_QUEUE_CAPACITY"),
                 Integer.parseInt(env.getOrDefault("KINFER_PARTITIONS", "4")),
-                Integer.parseInt(env.getOrDefault("KINFER_HEALTH_PORT", "0")));
+                Integer.parseInt(env.getOrDefault("KINFER_HEALTH_PORT", "0")),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("KINFER_RETRY_SECONDS", "30"))),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("KINFER_MAX_BATCH_SECONDS", "300"))));
     }
 
     private static Integer optionalInt(Map<String, String> env, String name) {

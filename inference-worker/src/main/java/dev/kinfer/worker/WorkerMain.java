@@ -9,6 +9,7 @@ import dev.kinfer.store.ObjectStore;
 import dev.kinfer.worker.model.BatchLimits;
 import dev.kinfer.worker.model.ModelLoadException;
 import dev.kinfer.worker.model.Models;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
 /** Starts one worker process: health and metrics endpoint, model, topics, then the loop; SIGTERM stops it cleanly. */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+    /** The loop may block this long on one broker call (timeouts below) before it counts as hung. */
+    private static final Duration LOOP_STALL = Duration.ofMinutes(3);
 
     private WorkerMain() {
     }
@@ -76,6 +79,9 @@ public final class WorkerMain {
             ensureTopics(config, name);
 
             WorkerMetrics metrics = new WorkerMetrics(name);
+            FailurePolicy policy = new FailurePolicy(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(15)), config.retryFor());
+            Liveness liveness = new Liveness(Clock.systemUTC(), LOOP_STALL, config.maxBatchTime());
+            health.liveness(liveness::problem);
             // Only the face models read the gallery; the others need no extra reader.
             FaceGallery gallery = "verify-face".equals(manifest.task()) ? new FaceGallery(config.bootstrapServers()) : null;
             Function<String, Map<String, float[]>> galleries = gallery == null ? tenant -> Map.of() : gallery::of;
@@ -83,9 +89,9 @@ public final class WorkerMain {
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
             KafkaConsumer<String, byte[]> consumer = consumer(config, name, limits);
             metrics.bind(consumer);
-            RequestWorker worker = new RequestWorker(consumer, producer(config, name), new SchemaRegistryClient(config.registryUrl()),
-                    versions, new BatchRunner(versions, galleries, store, metrics, io, config.workerId()), new InputFetcher(store), io, inference,
-                    metrics, limits, config.queueCapacity(limits));
+            RequestWorker worker = new RequestWorker(consumer, () -> producer(config, name), new SchemaRegistryClient(config.registryUrl()),
+                    versions, new BatchRunner(versions, galleries, store, metrics, io, policy, liveness, config.workerId()),
+                    new InputFetcher(store, policy), io, inference, metrics, policy, liveness, limits, config.queueCapacity(limits));
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();
@@ -99,6 +105,10 @@ public final class WorkerMain {
             log.info("worker {} consuming {} (max batch {}, max delay {} ms)", config.workerId(), Topics.requests(name),
                     limits.maxBatchSize(), limits.maxDelay().toMillis());
             loop.join();
+            if (worker.failure() != null) {
+                // Logged by the loop; a supervisor (the local stack, Kubernetes) starts a fresh process.
+                System.exit(1);
+            }
             if (follower != null) {
                 follower.close();
             }
@@ -131,7 +141,9 @@ public final class WorkerMain {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, limits.maxBatchSize() * 2,
                 // A crashed worker's partitions move to the others within this.
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+                // Bounds how long a rewind waits for the committed offsets while the broker is away.
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -143,7 +155,9 @@ public final class WorkerMain {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 // A transaction only spans a commit (never a model call), so a crashed worker's open one may be
                 // aborted soon, which unblocks read_committed readers of the result partitions it wrote to.
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000),
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000,
+                // A commit or initTransactions against a broker that is away fails after this, and is retried.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000),
                 new StringSerializer(), new ByteArraySerializer());
     }
 }

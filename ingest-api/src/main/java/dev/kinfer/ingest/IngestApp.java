@@ -8,8 +8,8 @@ import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.store.S3Uri;
 import io.javalin.Javalin;
-import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,18 @@ public final class IngestApp implements AutoCloseable {
     private static final String PARAM_PREFIX = "param.";
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String DEFAULT_TENANT = "public";
+    /** Jetty's default, stated: a request line or headers beyond it are refused with 414 / 431 problem+json. */
+    private static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
 
     private final IngestConfig config;
     private final ObjectStore store;
     private final Admin admin;
     private final ModelDirectory models;
+    private final WorkerPresence presence;
     private final RequestPublisher publisher;
     private final ImageValidator validator;
     private final JobStatusProxy jobs;
+    private final DecodeBulkhead decodes;
     private final Javalin http;
 
     private IngestApp(IngestConfig config) {
@@ -47,33 +52,61 @@ public final class IngestApp implements AutoCloseable {
         this.store = new ObjectStore(config.store());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         this.models = new ModelDirectory(admin);
+        this.presence = WorkerPresence.fromKafka(admin, config.modelUnavailableAfter());
         this.publisher = new RequestPublisher(config.bootstrapServers(), new SchemaRegistryClient(config.registryUrl()));
         this.validator = new ImageValidator(config.maxImageBytes(), config.maxImagePixels());
         this.jobs = new JobStatusProxy(config.jobsUrl());
+        this.decodes = new DecodeBulkhead(config.maxConcurrentDecodes());
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();
-            // Room for the multipart framing around the largest accepted image; the image itself is checked exactly.
-            javalin.jetty.multipartConfig.maxFileSize(config.maxImageBytes() + 1, SizeUnit.BYTES);
-            javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxImageBytes() + (1 << 20), SizeUnit.BYTES);
-            javalin.http.maxRequestSize = config.maxImageBytes() + (1 << 20);
+            javalin.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
+            javalin.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ProblemErrorHandler());
+                // The body limit is Jetty's: it fails the read with a 413 HttpException that UploadForm recognises, and
+                // refuses a too-long Content-Length before a route runs. Each image is then checked exactly.
+                SizeLimitHandler limit = new SizeLimitHandler(maxRequestBytes(config), -1);
+                limit.setHandler(server.getHandler());
+                server.setHandler(limit);
+            });
+            javalin.http.maxRequestSize = maxRequestBytes(config);
+            javalin.http.prefer405over404 = true;
             javalin.routes.post("/v1/models/{model}/jobs", this::submit);
-            javalin.routes.get("/v1/jobs/{id}", jobs::forward);
+            javalin.routes.get("/v1/jobs/{id}", ctx -> {
+                RouteParams.jobId(ctx);
+                jobs.forward(ctx);
+            });
             javalin.routes.get("/v1/models", ctx -> ctx.json(Map.of("models", models.names())));
             javalin.routes.get("/health/live", ctx -> ctx.result("live"));
             javalin.routes.get("/health/ready", ctx -> ctx.result("ready"));
             javalin.routes.exception(ApiProblem.class, (problem, ctx) -> Problems.write(ctx, problem));
+            javalin.routes.exception(HttpResponseException.class, IngestApp::routeProblem);
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 Problems.write(ctx, new ApiProblem(500, "internal-error", "Internal error", "the server failed; see its logs"));
             });
-            javalin.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
-                    Problems.write(ctx, new ApiProblem(404, "not-found", "Not found", "no route " + ctx.method() + " " + ctx.path()));
-                }
-            });
         });
+    }
+
+    /** Two images (content and style, or face and reference) and the form around them. */
+    private static long maxRequestBytes(IngestConfig config) {
+        return 2 * config.maxImageBytes() + (1 << 20);
+    }
+
+    /** Javalin's own refusals: no such route (404), or a route that takes other methods (405, with {@code Allow}). */
+    private static void routeProblem(HttpResponseException e, Context ctx) {
+        if (e.getStatus() == 405) {
+            String allowed = e.getDetails().getOrDefault("availableMethods", "");
+            ctx.header("Allow", allowed);
+            Problems.write(ctx, new ApiProblem(405, "method-not-allowed", "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path() + "; allowed: " + allowed));
+        } else if (e.getStatus() == 404) {
+            Problems.write(ctx, new ApiProblem(404, "not-found", "Not found", "no route " + ctx.method() + " " + ctx.path()));
+        } else {
+            Problems.write(ctx, new ApiProblem(e.getStatus(), e.getStatus() >= 500 ? "internal-error" : "bad-request",
+                    e.getMessage(), e.getMessage()));
+        }
     }
 
     /** Builds the app and starts listening. */
@@ -90,35 +123,48 @@ public final class IngestApp implements AutoCloseable {
     }
 
     private void submit(Context ctx) {
-        String model = ctx.pathParam("model");
+        String model = RouteParams.model(ctx);
         if (!models.exists(model)) {
             throw new ApiProblem(404, "unknown-model", "Unknown model",
                     "no model named '" + model + "' is deployed; deployed models: " + models.names());
+        }
+        if (!presence.available(model)) {
+            // Set before throwing: the problem handler writes the body and keeps the headers already set.
+            ctx.header("Retry-After", Long.toString(presence.retryAfter().toSeconds()));
+            throw new ApiProblem(503, "model-unavailable", "Model unavailable", "no worker has served '" + model + "' for more than "
+                    + config.modelUnavailableAfter().toSeconds() + " s; the job would not run");
         }
         if (!ctx.isMultipartFormData()) {
             throw new ApiProblem(415, "multipart-required", "Multipart form required",
                     "send the image as a multipart/form-data part named 'image'");
         }
-        List<UploadedFile> images = uploadedFiles(ctx, "image");
-        if (images.size() != 1) {
-            throw new ApiProblem(400, "missing-image", "Image missing",
-                    "expected exactly one file part named 'image', got " + images.size());
+        UploadForm form = UploadForm.parse(ctx, config.maxFormParts(), config.maxImageBytes());
+        List<UploadedFile> images = form.files("image");
+        if (images.isEmpty()) {
+            throw new ApiProblem(400, "missing-image", "Image missing", "expected a file part named 'image'");
+        }
+        if (images.size() > 1) {
+            throw new ApiProblem(400, "too-many-images", "Too many images", "expected one file part named 'image', got " + images.size());
         }
         // A second image: the style of a style transfer, or the face to compare with in a verification.
-        List<UploadedFile> seconds = new ArrayList<>(uploadedFiles(ctx, "style"));
-        seconds.addAll(uploadedFiles(ctx, "reference"));
+        List<UploadedFile> seconds = new ArrayList<>(form.files("style"));
+        seconds.addAll(form.files("reference"));
         if (seconds.size() > 1) {
             throw new ApiProblem(400, "too-many-images", "Too many images", "expected at most one file part named 'style' or 'reference'");
         }
+        // The cheap checks first, so a bad field costs no decoding.
+        String callbackUrl = CallbackUrls.validate(form.field("callbackUrl"));
+        Map<String, String> params = params(form);
+        String version = modelVersion(form);
         // Everything is validated before anything is stored: a bad second image must not leave the first behind.
-        List<ValidatedImage> inputs = new ArrayList<>();
-        inputs.add(validator.validate(read(images.getFirst())));
-        for (UploadedFile second : seconds) {
-            inputs.add(validator.validate(read(second)));
-        }
-        String callbackUrl = CallbackUrls.validate(ctx.formParam("callbackUrl"));
-        Map<String, String> params = params(ctx);
-        String version = modelVersion(ctx);
+        List<ValidatedImage> inputs = decodes.run(ctx, () -> {
+            List<ValidatedImage> validated = new ArrayList<>();
+            validated.add(validator.validate(read(images.getFirst())));
+            for (UploadedFile second : seconds) {
+                validated.add(validator.validate(read(second)));
+            }
+            return validated;
+        });
 
         List<ImageRef> refs = new ArrayList<>();
         for (ValidatedImage image : inputs) {
@@ -163,18 +209,6 @@ public final class IngestApp implements AutoCloseable {
                 (long) image.bytes().length);
     }
 
-    private static List<UploadedFile> uploadedFiles(Context ctx, String part) {
-        try {
-            return ctx.uploadedFiles(part);
-        } catch (RuntimeException e) {
-            // Jetty reports a part over the configured limit while parsing the form.
-            if (String.valueOf(e.getMessage()).toLowerCase().contains("max")) {
-                throw new ApiProblem(413, "image-too-large", "Image too large", "the upload exceeds the size limit: " + e.getMessage());
-            }
-            throw new ApiProblem(400, "invalid-multipart", "Invalid multipart body", String.valueOf(e.getMessage()));
-        }
-    }
-
     private byte[] read(UploadedFile file) {
         if (file.size() > config.maxImageBytes()) {
             throw validator.tooLarge(file.size());
@@ -187,8 +221,8 @@ public final class IngestApp implements AutoCloseable {
     }
 
     /** An optional form field pinning the model version; the worker says if no such version is deployed. */
-    private static String modelVersion(Context ctx) {
-        String version = ctx.formParam("modelVersion");
+    private static String modelVersion(UploadForm form) {
+        String version = form.field("modelVersion");
         if (version == null || version.isBlank()) {
             return null;
         }
@@ -199,9 +233,9 @@ public final class IngestApp implements AutoCloseable {
     }
 
     /** Model parameters come as form fields named {@code param.<name>}. */
-    private static Map<String, String> params(Context ctx) {
+    private static Map<String, String> params(UploadForm form) {
         Map<String, String> params = new TreeMap<>();
-        ctx.formParamMap().forEach((name, values) -> {
+        form.fields().forEach((name, values) -> {
             if (name.startsWith(PARAM_PREFIX) && !values.isEmpty()) {
                 params.put(name.substring(PARAM_PREFIX.length()), values.getFirst());
             }

@@ -1,6 +1,7 @@
 package dev.kinfer.ingest;
 
 import dev.kinfer.store.StoreConfig;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,9 +15,16 @@ import java.util.Map;
  * @param jobsUrl          result-sink's base URL, where job status lives ({@code KINFER_JOBS_URL})
  * @param maxImageBytes    largest accepted upload ({@code KINFER_MAX_IMAGE_BYTES}, default 20 MiB)
  * @param maxImagePixels   largest accepted width x height ({@code KINFER_MAX_IMAGE_PIXELS}, default 40 megapixels)
+ * @param modelUnavailableAfter how long a model may have no live worker before its jobs are refused with 503
+ *                         {@code model-unavailable} ({@code KINFER_MODEL_UNAVAILABLE_AFTER}, seconds, default 30)
+ * @param maxFormParts     most parts (files and fields) a submission's form may have; more are refused with 400
+ *                         {@code too-many-fields} ({@code KINFER_MAX_FORM_PARTS}, default 32)
+ * @param maxConcurrentDecodes most uploads read and decoded at once; a request finding them all busy is answered
+ *                         503 {@code busy} ({@code KINFER_MAX_CONCURRENT_DECODES}, default the number of cores)
  */
 public record IngestConfig(String bootstrapServers, String registryUrl, StoreConfig store, String host, int port, String jobsUrl,
-                           long maxImageBytes, long maxImagePixels) {
+                           long maxImageBytes, long maxImagePixels, Duration modelUnavailableAfter,
+                           int maxFormParts, int maxConcurrentDecodes) {
     public static IngestConfig fromEnvironment(Map<String, String> env) {
         return new IngestConfig(
                 env.getOrDefault("KINFER_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
@@ -26,6 +34,10 @@ public record IngestConfig(String bootstrapServers, String registryUrl, StoreCon
                 Integer.parseInt(env.getOrDefault("KINFER_HTTP_PORT", "8080")),
                 env.getOrDefault("KINFER_JOBS_URL", "http://127.0.0.1:8090"),
                 Long.parseLong(env.getOrDefault("KINFER_MAX_IMAGE_BYTES", Long.toString(20L << 20))),
-                Long.parseLong(env.getOrDefault("KINFER_MAX_IMAGE_PIXELS", "40000000")));
+                Long.parseLong(env.getOrDefault("KINFER_MAX_IMAGE_PIXELS", "40000000")),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("KINFER_MODEL_UNAVAILABLE_AFTER", "30"))),
+                Integer.parseInt(env.getOrDefault("KINFER_MAX_FORM_PARTS", "32")),
+                Integer.parseInt(env.getOrDefault("KINFER_MAX_CONCURRENT_DECODES",
+                        Integer.toString(Runtime.getRuntime().availableProcessors()))));
     }
 }

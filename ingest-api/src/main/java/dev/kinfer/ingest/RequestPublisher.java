@@ -4,6 +4,7 @@ import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.schemas.serde.SchemaRegistryException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -18,14 +19,25 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * id, and waits for the commit: a 202 is only answered for a request that is durably in Kafka, and a job is
  * never known to result-sink without its request (or the other way round). Transactions on one producer are
  * sequential, so publishing is serialised; a commit on a local broker takes a few milliseconds.
+ *
+ * <p>After a failed transaction the producer is replaced: a commit that timed out leaves it in a state where
+ * every later transaction would fail too, so one broker hiccup must not stop the edge for good.
  */
 final class RequestPublisher implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
-    private final KafkaProducer<String, InferenceRequest> producer;
+    private final String bootstrapServers;
+    private final SchemaRegistryClient registry;
+    private KafkaProducer<String, InferenceRequest> producer;
 
     RequestPublisher(String bootstrapServers, SchemaRegistryClient registry) {
-        this.producer = new KafkaProducer<>(Map.of(
+        this.bootstrapServers = bootstrapServers;
+        this.registry = registry;
+        this.producer = newProducer();
+    }
+
+    private KafkaProducer<String, InferenceRequest> newProducer() {
+        KafkaProducer<String, InferenceRequest> created = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "kinfer-ingest",
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kinfer-ingest-" + UUID.randomUUID(),
@@ -34,33 +46,43 @@ final class RequestPublisher implements AutoCloseable {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() - 1000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
                 new StringSerializer(), new AvroSerializer<>(registry));
-        producer.initTransactions();
+        created.initTransactions();
+        return created;
     }
 
     synchronized void publish(InferenceRequest request) {
         String topic = Topics.requests(request.getModel());
         try {
+            if (producer == null) {
+                producer = newProducer();
+            }
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, request.getRequestId(), request));
             producer.send(new ProducerRecord<>(Topics.JOBS, request.getRequestId(), request));
             producer.commitTransaction();
+        } catch (SchemaRegistryException e) {
+            replaceProducer();
+            throw new ApiProblem(503, "registry-unavailable", "Request not queued",
+                    "the schema registry could not be reached to write the request: " + e.getMessage());
         } catch (KafkaException e) {
-            abortQuietly();
+            replaceProducer();
             throw new ApiProblem(503, "broker-unavailable", "Request not queued",
                     "the request could not be written to " + topic + ": " + e.getMessage());
         }
     }
 
-    private void abortQuietly() {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException ignored) {
-            // the transaction is already dead; the next beginTransaction reports a lasting problem
+    /** Drops a producer whose transaction failed; the next request starts a fresh one (which aborts the old). */
+    private void replaceProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
         }
     }
 
     @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }

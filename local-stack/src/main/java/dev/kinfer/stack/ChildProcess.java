@@ -12,24 +12,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A service of the stack running as its own JVM, its output in a log file. It is ready when its health URL
- * answers 200; it stops with SIGTERM (its own shutdown hooks run), then SIGKILL after a grace period.
+ * answers 200; it stops with SIGTERM (its own shutdown hooks run), then SIGKILL after a grace period. It can be
+ * launched again with the same command after it ended by itself ({@link Supervisor} does), never after
+ * {@link #close()}.
  */
 final class ChildProcess implements AutoCloseable {
     private static final Duration GRACE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
-    private final Process process;
+    private final ProcessBuilder command;
     private final Path log;
+    private volatile Process process;
+    private volatile Instant startedAt;
+    private boolean closed; // guarded by this: a relaunch must not race a close
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, ProcessBuilder command, Path log) throws IOException {
         this.name = name;
-        this.process = process;
+        this.command = command;
         this.log = log;
+        this.process = command.start();
+        this.startedAt = Instant.now();
     }
 
     /** Starts {@code java jvmArgs... mainArgs...} with the given extra environment. */
@@ -45,11 +53,49 @@ final class ChildProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("KINFER_SERVICE", name);
-        return new ChildProcess(name, builder.start(), log);
+        return new ChildProcess(name, builder, log);
+    }
+
+    String name() {
+        return name;
     }
 
     Path log() {
         return log;
+    }
+
+    /** The current run's process id: a new one after each relaunch. */
+    long pid() {
+        return process.pid();
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    /** Completes when the current run ends. */
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /** The current run's exit code; only once it has ended. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Whether {@link #close()} was called: it was stopped on purpose and is not to be relaunched. */
+    synchronized boolean closed() {
+        return closed;
+    }
+
+    /** Starts the same command again (its output appended to the same log); false if it has been closed. */
+    synchronized boolean relaunch() throws IOException {
+        if (closed) {
+            return false;
+        }
+        process = command.start();
+        startedAt = Instant.now();
+        return true;
     }
 
     /** Waits until {@code healthUrl} answers 200, failing early (with the log's tail) if the process dies. */
@@ -57,8 +103,9 @@ final class ChildProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         String lastAnswer = "no answer";
         while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting:\n" + tail());
+            Process current = process;
+            if (!current.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + current.exitValue() + " while starting:\n" + tail());
             }
             try {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(healthUrl))
@@ -76,8 +123,13 @@ final class ChildProcess implements AutoCloseable {
     }
 
     String tail() throws IOException {
+        return tail(30);
+    }
+
+    /** The last {@code count} lines of its log. */
+    String tail(int count) throws IOException {
         List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
 
     /** Waits for the process to end by itself; false if it is still running after {@code timeout}. */
@@ -85,17 +137,26 @@ final class ChildProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** SIGKILL: the process gets no chance to clean up (a crash, as far as Kafka can tell). */
     boolean isAlive() {
         return process.isAlive();
     }
 
+    /**
+     * SIGKILL: the process gets no chance to clean up (a crash, as far as Kafka can tell), and a supervised one is
+     * restarted like after any crash.
+     */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 
+    /** Stops it for good: SIGTERM, then SIGKILL after the grace period; it is not relaunched after this. */
     @Override
     public void close() {
+        Process process;
+        synchronized (this) {
+            closed = true;
+            process = this.process;
+        }
         process.destroy();
         try {
             if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -105,5 +166,10 @@ final class ChildProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

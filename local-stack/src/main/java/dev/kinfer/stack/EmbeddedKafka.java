@@ -12,13 +12,17 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
-/** A real single-node KRaft broker (broker and controller in one) in this process, its log under {@code dir}. */
+/**
+ * A real single-node KRaft broker (broker and controller in one) in this process, its log under {@code dir}. It
+ * can be stopped and started again on the same log and ports (fault tests take the broker away mid-run).
+ */
 final class EmbeddedKafka implements AutoCloseable {
-    private final KafkaRaftServer server;
+    private final Properties config;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
-        this.server = server;
+    private EmbeddedKafka(Properties config, String bootstrapServers) {
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -54,9 +58,26 @@ final class EmbeddedKafka implements AutoCloseable {
                 throw new IOException("formatting the Kafka log directory " + dir + " failed (exit " + rc + ")");
             }
         }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
-        server.startup();
-        return new EmbeddedKafka(server, "127.0.0.1:" + port);
+        EmbeddedKafka kafka = new EmbeddedKafka(p, "127.0.0.1:" + port);
+        kafka.startAgain();
+        return kafka;
+    }
+
+    /** Starts the broker (again) on its log directory. */
+    synchronized void startAgain() {
+        if (server == null) {
+            server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+            server.startup();
+        }
+    }
+
+    /** Stops the broker as a shutdown would; {@link #startAgain()} brings it back with everything it had. */
+    synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
     }
 
     String bootstrapServers() {
@@ -65,7 +86,6 @@ final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
     }
 }

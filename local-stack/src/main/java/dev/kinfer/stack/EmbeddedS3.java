@@ -6,13 +6,17 @@ import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 
-/** A real S3 API (S3Proxy) in this process, storing objects as files under {@code dir}; MinIO's role in production. */
+/**
+ * A real S3 API (S3Proxy) in this process, storing objects as files under {@code dir}; MinIO's role in production.
+ * It can be stopped and started again on the same files and port (fault tests take it away mid-run).
+ */
 final class EmbeddedS3 implements AutoCloseable {
-    private final S3Proxy proxy;
+    private final Properties config;
     private final String endpoint;
+    private S3Proxy proxy;
 
-    private EmbeddedS3(S3Proxy proxy, String endpoint) {
-        this.proxy = proxy;
+    private EmbeddedS3(Properties config, String endpoint) {
+        this.config = config;
         this.endpoint = endpoint;
     }
 
@@ -26,15 +30,33 @@ final class EmbeddedS3 implements AutoCloseable {
         p.setProperty("s3proxy.credential", secretKey);
         p.setProperty("jclouds.provider", "filesystem");
         p.setProperty("jclouds.filesystem.basedir", dir.toString());
-        S3Proxy proxy = S3Proxy.Builder.fromProperties(p).blobStore(BlobStores.create("filesystem", p)).build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            if ("FAILED".equals(proxy.getState())) {
-                throw new IllegalStateException("S3Proxy failed to start on port " + port);
+        EmbeddedS3 s3 = new EmbeddedS3(p, endpoint);
+        s3.startAgain();
+        return s3;
+    }
+
+    /** Starts serving (again) from the same directory. */
+    synchronized void startAgain() throws Exception {
+        if (proxy != null) {
+            return;
+        }
+        S3Proxy started = S3Proxy.Builder.fromProperties(config).blobStore(BlobStores.create("filesystem", config)).build();
+        started.start();
+        while (!"STARTED".equals(started.getState())) {
+            if ("FAILED".equals(started.getState())) {
+                throw new IllegalStateException("S3Proxy failed to start at " + endpoint);
             }
             Thread.sleep(10);
         }
-        return new EmbeddedS3(proxy, endpoint);
+        proxy = started;
+    }
+
+    /** Stops serving; connections are refused until {@link #startAgain()}. */
+    synchronized void stop() throws Exception {
+        if (proxy != null) {
+            proxy.stop();
+            proxy = null;
+        }
     }
 
     String endpoint() {
@@ -43,6 +65,6 @@ final class EmbeddedS3 implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        proxy.stop();
+        stop();
     }
 }

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline on one machine, started in dependency order and stopped in reverse: broker and S3 in
- * this JVM; schema registry, result-sink, one inference worker and ingest-api as child JVMs.
+ * this JVM; schema registry, result-sink, one inference worker per model and ingest-api as child JVMs, each
+ * restarted by a {@link Supervisor} if it exits by itself. Workers started through the package-private test
+ * hooks ({@link #startWorker}, {@link #startCatalogWorker}, {@link #startWorkerTool}) are not supervised: a test
+ * that kills one means it to stay dead.
  */
 public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
@@ -36,30 +39,47 @@ public final class LocalStack implements AutoCloseable {
     static final String BUCKET = "kinfer";
 
     private final StackConfig config;
+    /** Extra environment for ingest-api (tests shorten its timings). */
+    private final Map<String, String> ingestSettings;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    /** Models a worker of this stack serves. */
+    private final Supervisor supervisor = new Supervisor();
+    /** Models a worker of this stack serves (claimed before the worker starts, so each model gets one). */
     private final Set<String> served = ConcurrentHashMap.newKeySet();
+    /** The supervised worker of each served model. */
+    private final Map<String, ChildProcess> workers = new ConcurrentHashMap<>();
     private Secrets secrets;
+    private EmbeddedKafka kafka;
+    private EmbeddedS3 s3;
+    private ChildProcess registry;
     private String bootstrapServers;
     private String s3Endpoint;
 
-    private LocalStack(StackConfig config) {
+    private LocalStack(StackConfig config, Map<String, String> ingestSettings) {
         this.config = config;
+        this.ingestSettings = Map.copyOf(ingestSettings);
     }
 
     /** Starts everything; on any failure stops what already started and rethrows. */
     static LocalStack start(StackConfig config) throws Exception {
-        return start(config, true);
+        return start(config, true, Map.of());
+    }
+
+    /**
+     * Test hook: {@link #start(StackConfig)} with extra environment for ingest-api, e.g. a short
+     * {@code KINFER_MODEL_UNAVAILABLE_AFTER}.
+     */
+    static LocalStack start(StackConfig config, Map<String, String> ingestSettings) throws Exception {
+        return start(config, true, ingestSettings);
     }
 
     /** Starts the broker, S3 and the registry only; services are added with {@link #startWorker}. */
     static LocalStack startInfrastructure(StackConfig config) throws Exception {
-        return start(config, false);
+        return start(config, false, Map.of());
     }
 
-    private static LocalStack start(StackConfig config, boolean withServices) throws Exception {
+    private static LocalStack start(StackConfig config, boolean withServices, Map<String, String> ingestSettings) throws Exception {
         PortGuard.requireFree(config.ports());
-        LocalStack stack = new LocalStack(config);
+        LocalStack stack = new LocalStack(config, ingestSettings);
         // Whatever stops this JVM (Ctrl-C, SIGTERM, an exception in a command) must not leave child JVMs behind.
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
         try {
@@ -81,18 +101,18 @@ public final class LocalStack implements AutoCloseable {
         secrets = Secrets.loadOrCreate(data);
 
         log.info("starting Kafka (KRaft) on 127.0.0.1:{}", ports.kafka());
-        EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), ports.kafka(), ports.controller());
+        kafka = EmbeddedKafka.start(data.resolve("kafka"), ports.kafka(), ports.controller());
         running.push(kafka);
         bootstrapServers = kafka.bootstrapServers();
 
         log.info("starting S3 on 127.0.0.1:{}", ports.s3());
-        EmbeddedS3 s3 = EmbeddedS3.start(data.resolve("s3"), ports.s3(), secrets.s3AccessKey(), secrets.s3SecretKey());
+        s3 = EmbeddedS3.start(data.resolve("s3"), ports.s3(), secrets.s3AccessKey(), secrets.s3SecretKey());
         running.push(s3);
         s3Endpoint = s3.endpoint();
 
         log.info("starting the schema registry on 127.0.0.1:{}", ports.registry());
         Path registryJar = registryJar();
-        ChildProcess registry = child("schema-registry", List.of("-Xmx256m",
+        registry = supervised("schema-registry", List.of("-Xmx256m",
                 "-Dquarkus.http.port=" + ports.registry(), "-Dquarkus.http.host=127.0.0.1", "-jar", registryJar.toString()),
                 List.of(), Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + data.resolve("registry").resolve("schemas")
                         + ";DB_CLOSE_ON_EXIT=FALSE"), logs);
@@ -109,30 +129,32 @@ public final class LocalStack implements AutoCloseable {
                 DemoModels.faceEmbedding(config.cacheDir()), DemoModels.faceVerification(config.cacheDir())));
         Map<String, String> common = commonEnvironment();
 
-        ChildProcess sink = child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
+        ChildProcess sink = supervised("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
                 with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.sink()),
                         "KINFER_STATE_DIR", data.resolve("result-sink").toString(),
                         "KINFER_WEBHOOK_SECRET", secrets.webhookSecret(),
                         // On one machine the webhook receiver is usually on this machine too.
                         "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128")), logs);
-        Map<String, ChildProcess> workers = new LinkedHashMap<>();
-        workers.put("http://127.0.0.1:" + ports.worker(),
-                startCatalogWorker("worker-1", DemoModels.BACKGROUND_REMOVAL, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4")));
+        Map<String, ChildProcess> starting = new LinkedHashMap<>();
         served.add(DemoModels.BACKGROUND_REMOVAL);
+        starting.put("http://127.0.0.1:" + ports.worker(),
+                startServedWorker("worker-1", DemoModels.BACKGROUND_REMOVAL, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4")));
         for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE, DemoModels.FACE_EMBEDDING,
                 DemoModels.FACE_VERIFICATION)) {
             int port = PortGuard.free();
-            workers.put("http://127.0.0.1:" + port, startCatalogWorker(model + "-1", model, port, Map.of()));
             served.add(model);
+            starting.put("http://127.0.0.1:" + port, startServedWorker(model + "-1", model, port, Map.of()));
         }
         sink.awaitReady(sinkUrl() + "/health/ready", SERVICE_START);
-        for (Map.Entry<String, ChildProcess> worker : workers.entrySet()) {
+        for (Map.Entry<String, ChildProcess> worker : starting.entrySet()) {
             worker.getValue().awaitReady(worker.getKey() + "/health/ready", SERVICE_START);
         }
         serveEveryDeployedModel();
 
-        ChildProcess ingest = child("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
-                with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl())), logs);
+        Map<String, String> ingestEnv = with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl()));
+        ingestEnv.putAll(ingestSettings);
+        ChildProcess ingest = supervised("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
+                ingestEnv, logs);
         ingest.awaitReady(apiUrl() + "/health/ready", SERVICE_START);
     }
 
@@ -177,14 +199,34 @@ public final class LocalStack implements AutoCloseable {
         }
         try {
             log.info("starting a worker for {}, deployed to the catalogue", model);
-            startCatalogWorker(model + "-1", model, PortGuard.free(), Map.of());
+            startServedWorker(model + "-1", model, PortGuard.free(), Map.of());
         } catch (IOException e) {
             served.remove(model);
             log.error("cannot start a worker for {}", model, e);
         }
     }
 
-    /** Starts a worker that serves whatever versions of {@code model} the catalogue holds (not waiting for it). */
+    /** The stack's own, supervised worker for {@code model}. */
+    private ChildProcess startServedWorker(String workerId, String model, int healthPort, Map<String, String> settings) throws IOException {
+        ChildProcess worker = startCatalogWorker(workerId, model, healthPort, settings);
+        supervisor.supervise(worker);
+        workers.put(model, worker);
+        return worker;
+    }
+
+    /**
+     * Test hook: the supervised worker this stack started for {@code model}. {@link ChildProcess#kill()} on it is a
+     * crash (the stack restarts it); {@link ChildProcess#close()} stops it for good.
+     */
+    ChildProcess worker(String model) {
+        ChildProcess worker = workers.get(model);
+        if (worker == null) {
+            throw new IllegalArgumentException("this stack serves no model " + model + "; it serves " + workers.keySet());
+        }
+        return worker;
+    }
+
+    /** Starts an unsupervised worker that serves whatever versions of {@code model} the catalogue holds (not waiting for it). */
     ChildProcess startCatalogWorker(String workerId, String model, int healthPort, Map<String, String> settings) throws IOException {
         Map<String, String> env = with(commonEnvironment(), settings);
         env.put("KINFER_MODEL", model);
@@ -194,7 +236,7 @@ public final class LocalStack implements AutoCloseable {
         return child("inference-" + workerId, workerJvm(), List.of("dev.kinfer.worker.WorkerMain"), env, config.dataDir().resolve("logs"));
     }
 
-    /** Starts an inference worker process for the model in {@code modelDir} (not waiting for it to be ready). */
+    /** Starts an unsupervised inference worker process for the model in {@code modelDir} (not waiting for it to be ready). */
     ChildProcess startWorker(String workerId, Path modelDir, int healthPort, Map<String, String> settings) throws IOException {
         Map<String, String> env = with(commonEnvironment(), settings);
         env.put("KINFER_MODEL_DIR", modelDir.toString());
@@ -215,6 +257,13 @@ public final class LocalStack implements AutoCloseable {
             throws IOException {
         ChildProcess process = ChildProcess.start(name, jvm, main, env, logs);
         running.push(process);
+        return process;
+    }
+
+    private ChildProcess supervised(String name, List<String> jvm, List<String> main, Map<String, String> env, Path logs)
+            throws IOException {
+        ChildProcess process = child(name, jvm, main, env, logs);
+        supervisor.supervise(process);
         return process;
     }
 
@@ -298,9 +347,25 @@ public final class LocalStack implements AutoCloseable {
         return secrets;
     }
 
+    /** Fault-test hook: the broker, to stop and start again mid-run. */
+    EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** Fault-test hook: the S3 server, to stop and start again mid-run. */
+    EmbeddedS3 s3() {
+        return s3;
+    }
+
+    /** Fault-test hook: the (supervised) schema registry; {@link ChildProcess#kill()} on it is a crash. */
+    ChildProcess registry() {
+        return registry;
+    }
+
     /** Stops everything started, in reverse order; safe to call more than once and from several threads. */
     @Override
     public synchronized void close() {
+        supervisor.close(); // what exits from now on is being stopped
         while (!running.isEmpty()) {
             AutoCloseable next = running.pop();
             try {

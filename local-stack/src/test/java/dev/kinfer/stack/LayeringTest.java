@@ -19,11 +19,12 @@ class LayeringTest {
             "schemas", "dev.kinfer.schemas",
             "object-store", "dev.kinfer.store",
             "catalog", "dev.kinfer.catalog",
+            "imaging", "dev.kinfer.imaging",
             "ingest-api", "dev.kinfer.ingest",
             "inference-worker", "dev.kinfer.worker",
             "result-sink", "dev.kinfer.sink",
             "local-stack", "dev.kinfer.stack");
-    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store", "dev.kinfer.catalog");
+    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store", "dev.kinfer.catalog", "dev.kinfer.imaging");
 
     @Test
     void shouldKeepEveryModuleToItsOwnPackagesAndTheSharedOnes() throws IOException {

@@ -463,6 +463,12 @@ class PipelineIT {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("kinfer.requests." + MODEL, poisonKey, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+            // result-sink's inputs too: tombstones, garbage and keyless records must stop neither job status nor webhooks.
+            for (String topic : List.of("kinfer.jobs", "kinfer.results", "kinfer.webhooks")) {
+                producer.send(new ProducerRecord<>(topic, poisonKey, null)).get();
+                producer.send(new ProducerRecord<>(topic, null, null)).get();
+                producer.send(new ProducerRecord<>(topic, poisonKey, "garbage".getBytes(StandardCharsets.UTF_8))).get();
+            }
         }
 
         ConsumerRecord<String, byte[]> letter = awaitRecord("kinfer.requests." + MODEL + ".dlq", poisonKey);
@@ -471,11 +477,14 @@ class PipelineIT {
         assertThat(header(letter, "__kinfer.errors.offset")).matches("\\d+");
         assertThat(header(letter, "__kinfer.errors.exception.message")).contains("magic byte");
 
-        HttpResponse<String> accepted = submit(MODEL, Map.of(), "baboon.jpg", "image/jpeg", Files.readAllBytes(PHOTOS.resolve("baboon.jpg")));
+        String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        HttpResponse<String> accepted = submit(MODEL, Map.of("callbackUrl", callback), "baboon.jpg", "image/jpeg",
+                Files.readAllBytes(PHOTOS.resolve("baboon.jpg")));
         assertThat(accepted.statusCode()).isEqualTo(202);
         String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> JSON.readTree(get(stack.apiUrl() + "/v1/jobs/" + jobId).body()).path("status").asText(), "SUCCEEDED"::equals);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveryFor(jobId), d -> d != null);
     }
 
     /** A file part of a multipart upload. */

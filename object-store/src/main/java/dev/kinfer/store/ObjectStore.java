@@ -28,9 +28,15 @@ public final class ObjectStore implements AutoCloseable {
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
     private static final Set<String> CREATED_MEANWHILE = Set.of("BucketAlreadyOwnedByYou", "BucketAlreadyExists");
 
+    /** Images and outputs are small: a call that takes longer than this is hung, and its caller retries it. */
+    private static final Duration SMALL_OBJECT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     private final StoreConfig config;
     private final OkHttpClient http;
+    /** For images and outputs: every call bounded as a whole. */
     private final MinioClient client;
+    /** For model files, which may take minutes: only stalls are bounded (read and write timeouts). */
+    private final MinioClient bulk;
 
     public ObjectStore(StoreConfig config) {
         this.config = config;
@@ -40,7 +46,12 @@ public final class ObjectStore implements AutoCloseable {
                 .readTimeout(Duration.ofSeconds(60))
                 .writeTimeout(Duration.ofSeconds(60))
                 .build();
-        this.client = MinioClient.builder()
+        this.client = minio(config, http.newBuilder().callTimeout(SMALL_OBJECT_CALL_TIMEOUT).build());
+        this.bulk = minio(config, http);
+    }
+
+    private static MinioClient minio(StoreConfig config, OkHttpClient http) {
+        return MinioClient.builder()
                 .endpoint(config.endpoint())
                 .region(config.region())
                 .credentials(config.accessKey(), config.secretKey())
@@ -100,14 +111,14 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Streams a file up (model artifacts may be larger than is wise to hold in memory). */
     public void upload(S3Uri uri, Path file) {
-        call("upload " + file + " to " + uri, () -> client.uploadObject(UploadObjectArgs.builder().bucket(uri.bucket())
+        call("upload " + file + " to " + uri, () -> bulk.uploadObject(UploadObjectArgs.builder().bucket(uri.bucket())
                 .object(uri.key()).filename(file.toString()).build()));
     }
 
     /** Streams an object down into {@code file}, replacing it. */
     public void download(S3Uri uri, Path file) {
         call("download " + uri, () -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
+            try (InputStream in = bulk.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
             return null;
@@ -147,7 +158,9 @@ public final class ObjectStore implements AutoCloseable {
             if (MISSING.contains(code)) {
                 throw new ObjectNotFoundException(what.substring(what.indexOf(' ') + 1), e);
             }
-            throw new ObjectStoreException(what + " failed: " + code + " " + e.getMessage(), false, e);
+            // A server error (503 SlowDown, 500 InternalError) may pass; a refusal (403, 400) will not.
+            boolean serverError = e.response() != null && e.response().code() >= 500;
+            throw new ObjectStoreException(what + " failed: " + code + " " + e.getMessage(), serverError, e);
         } catch (IOException e) {
             throw new ObjectStoreException(what + " failed: " + e, true, e);
         } catch (RuntimeException e) {

@@ -34,9 +34,11 @@ final class JobTopology {
 
         KStream<String, JobState> accepted = builder
                 .stream(Topics.JOBS, Consumed.with(ids, AvroSerde.of(registry, InferenceRequest.class)))
+                .filter(JobTopology::isEvent)
                 .mapValues(JobTopology::accepted);
         KStream<String, JobState> completed = builder
                 .stream(Topics.RESULTS, Consumed.with(ids, AvroSerde.of(registry, InferenceResult.class)))
+                .filter(JobTopology::isEvent)
                 .mapValues(JobTopology::completed);
 
         accepted.merge(completed)
@@ -49,6 +51,11 @@ final class JobTopology {
                 .filter((id, state) -> state != null && state.webhookDue())
                 .to(Topics.WEBHOOKS, Produced.with(ids, states));
         return builder.build();
+    }
+
+    /** Anyone may produce to these topics: a keyless record or a tombstone is no job event, and is skipped. */
+    private static boolean isEvent(String id, Object event) {
+        return id != null && !id.isBlank() && event != null;
     }
 
     private static JobState accepted(InferenceRequest request) {

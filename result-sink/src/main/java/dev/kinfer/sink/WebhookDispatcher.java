@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,8 @@ final class WebhookDispatcher implements Runnable {
         try {
             consumer.subscribe(List.of(Topics.WEBHOOKS));
             while (running.get()) {
-                for (ConsumerRecord<String, JobState> record : consumer.poll(Duration.ofMillis(200))) {
-                    deliver(record.value());
+                for (ConsumerRecord<String, JobState> record : pollSkippingUnreadable()) {
+                    deliverOne(record);
                 }
                 consumer.commitSync();
             }
@@ -62,6 +63,30 @@ final class WebhookDispatcher implements Runnable {
             }
         } finally {
             consumer.close();
+        }
+    }
+
+    /** Polls; a record that is not a webhook decision is logged and skipped rather than stopping deliveries. */
+    private Iterable<ConsumerRecord<String, JobState>> pollSkippingUnreadable() {
+        try {
+            return consumer.poll(Duration.ofMillis(200));
+        } catch (RecordDeserializationException e) {
+            log.error("skipping unreadable record {}-{}@{}: {}", e.topicPartition().topic(), e.topicPartition().partition(), e.offset(),
+                    e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return List.of();
+        }
+    }
+
+    /** One delivery's failure (a malformed decision, an unusable URL) is logged; the next one goes on. */
+    private void deliverOne(ConsumerRecord<String, JobState> record) {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            deliver(record.value());
+        } catch (RuntimeException e) {
+            log.error("webhook decision {}-{}@{} could not be delivered", record.topic(), record.partition(), record.offset(), e);
         }
     }
 

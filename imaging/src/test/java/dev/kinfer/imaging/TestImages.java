@@ -1,0 +1,172 @@
+package dev.kinfer.imaging;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Point;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/** Real images of the kinds people upload, generated with ImageIO, plus the few byte edits cameras and damage make. */
+final class TestImages {
+    static final Color RED = new Color(255, 0, 0);
+    static final Color GREEN = new Color(0, 255, 0);
+    static final Color BLUE = new Color(0, 0, 255);
+
+    private TestImages() {
+    }
+
+    static BufferedImage filled(int width, int height, Color colour) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        return image;
+    }
+
+    /** Top-left red, top-right green, bottom-left blue, bottom-right white: every turn and mirror looks different. */
+    static BufferedImage quadrants(int width, int height) {
+        BufferedImage image = filled(width, height, Color.WHITE);
+        Graphics2D g = image.createGraphics();
+        g.setColor(RED);
+        g.fillRect(0, 0, width / 2, height / 2);
+        g.setColor(GREEN);
+        g.fillRect(width / 2, 0, width - width / 2, height / 2);
+        g.setColor(BLUE);
+        g.fillRect(0, height / 2, width / 2, height - height / 2);
+        g.dispose();
+        return image;
+    }
+
+    static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no ImageIO writer for " + format + " and " + image);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A 16-bit-per-channel RGB PNG filled with one colour given in 16-bit levels. */
+    static byte[] png16(int width, int height, int red, int green, int blue) {
+        ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), new int[] {16, 16, 16},
+                false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        WritableRaster raster = model.createCompatibleWritableRaster(width, height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                raster.setPixel(x, y, new int[] {red, green, blue});
+            }
+        }
+        return encode(new BufferedImage(model, raster, false, null), "png");
+    }
+
+    /** A grey PNG at the given bit depth (8 or 16) filled with one level. */
+    static byte[] grey(int width, int height, int bits, int level) {
+        BufferedImage image = new BufferedImage(width, height, bits == 16 ? BufferedImage.TYPE_USHORT_GRAY : BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.getRaster().setSample(x, y, 0, level);
+            }
+        }
+        return encode(image, "png");
+    }
+
+    /** A palette PNG whose left half is fully transparent (palette entry 0) and right half opaque red (entry 1). */
+    static byte[] paletteWithTransparency(int width, int height) {
+        IndexColorModel palette = new IndexColorModel(8, 2, new byte[] {0, (byte) 255}, new byte[] {0, 0}, new byte[] {0, 0},
+                new byte[] {0, (byte) 255});
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, palette);
+        for (int y = 0; y < height; y++) {
+            for (int x = width / 2; x < width; x++) {
+                image.getRaster().setSample(x, y, 0, 1);
+            }
+        }
+        return encode(image, "png");
+    }
+
+    /**
+     * A CMYK JPEG as Photoshop writes one (inverted ink values, an Adobe APP14 marker saying "no transform"), of one
+     * ink mix in levels of 255. The JDK's writer stores a 4-band raster as it is; the marker is added by hand.
+     */
+    static byte[] cmykJpeg(int width, int height, int cyan, int magenta, int yellow, int black) {
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, new Point(0, 0));
+        int[] inverted = {255 - cyan, 255 - magenta, 255 - yellow, 255 - black};
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                raster.setPixel(x, y, inverted);
+            }
+        }
+        ImageWriter writer = jdkJpegWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(raster, null, null), writer.getDefaultWriteParam());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}; // version 100, transform 0
+        return insertAfterSoi(out.toByteArray(), adobe);
+    }
+
+    private static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
+        return ByteBuffer.allocate(jpeg.length + segment.length).put(jpeg, 0, 2).put(segment).put(jpeg, 2, jpeg.length - 2).array();
+    }
+
+    private static ImageWriter jdkJpegWriter() {
+        var writers = ImageIO.getImageWritersByFormatName("jpeg");
+        while (writers.hasNext()) {
+            ImageWriter writer = writers.next();
+            if (writer.getClass().getName().startsWith("com.sun.imageio")) {
+                return writer;
+            }
+        }
+        throw new IllegalStateException("the JDK's JPEG writer is missing");
+    }
+
+    /** The JPEG with an EXIF APP1 segment (big-endian TIFF, one IFD0 entry: Orientation) after its JFIF APP0 segment. */
+    static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, // header: big-endian, IFD0 at offset 8
+                0, 1, // one entry
+                0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // 0x0112 Orientation, SHORT, count 1, value
+                0, 0, 0, 0}; // no next IFD
+        byte[] exif = "Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int app0End = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF));
+        int segmentLength = 2 + exif.length + tiff.length;
+        ByteBuffer out = ByteBuffer.allocate(jpeg.length + 2 + segmentLength);
+        out.put(jpeg, 0, app0End);
+        out.put((byte) 0xFF).put((byte) 0xE1).putShort((short) segmentLength).put(exif).put(tiff);
+        out.put(jpeg, app0End, jpeg.length - app0End);
+        return out.array();
+    }
+
+    /** A PNG whose IHDR declares another size, its CRC recomputed so that only the size is a lie. */
+    static byte[] pngDeclaring(int width, int height) {
+        byte[] png = encode(filled(1, 1, RED), "png");
+        ByteBuffer buffer = ByteBuffer.wrap(png);
+        buffer.putInt(16, width).putInt(20, height);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17); // "IHDR" and its 13 bytes
+        buffer.putInt(29, (int) crc.getValue());
+        return png;
+    }
+}
