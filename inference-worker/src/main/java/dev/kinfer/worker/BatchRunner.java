@@ -104,6 +104,10 @@ final class BatchRunner {
                 runnable.add(i);
             } catch (RequestFailure failure) {
                 results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()), failure);
+            } catch (RuntimeException e) {
+                log.error("request {} could not be prepared for the model", request.getRequestId(), e);
+                results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()), ErrorCodes.INTERNAL_ERROR,
+                        "the worker failed on this request: " + e, true);
             }
         }
         Duration fetchTime = Duration.between(started, Instant.now());

@@ -49,7 +49,7 @@ final class FailurePolicy {
         return switch (cause) {
             case Error e -> Kind.FATAL; // out of memory, a broken class path: nothing a retry or a skip fixes
             case ProducerFencedException e -> Kind.FATAL; // another instance took over this transactional id
-            case InvalidProducerEpochException e -> Kind.FATAL;
+            case InvalidProducerEpochException e -> Kind.TRANSIENT; // a transaction timed out: a new producer recovers
             case AuthorizationException e -> Kind.FATAL;
             case AuthenticationException e -> Kind.FATAL;
             case RequestFailure e -> Kind.PERMANENT; // already decided for its request (retriable or not)

@@ -12,20 +12,34 @@ import java.util.regex.Pattern;
 final class RequestChecks {
     /** Longest side a declared input may have: a sanity bound, not the edge's pixel limit. */
     static final int MAX_SIDE = 1 << 16;
-    private static final int MAX_ID_LENGTH = 128;
+    /** Ids, tenants and model names are copied into results: bounded, so a result always fits in a record. */
+    private static final int MAX_NAME_LENGTH = 128;
+    private static final int MAX_PARAMS = 32;
+    private static final int MAX_PARAM_LENGTH = 1024;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private RequestChecks() {
     }
 
-    /** Whether the record carries an id that a result can be published under. */
-    static boolean hasUsableId(InferenceRequest request) {
-        String id = request.getRequestId();
-        return !id.isBlank() && id.length() <= MAX_ID_LENGTH;
+    /** Why no result can be published for this request (so it is dead-lettered), or null when one can. */
+    static String unanswerable(InferenceRequest request) {
+        if (request.getRequestId().isBlank()) {
+            return "the request has no requestId to publish a result under";
+        }
+        for (String field : new String[] {request.getRequestId(), request.getTenant(), request.getModel()}) {
+            if (field.length() > MAX_NAME_LENGTH) {
+                return "the request's id, tenant or model is longer than " + MAX_NAME_LENGTH + " characters";
+            }
+        }
+        return null;
     }
 
     /** Why the request is unfit to run, or null when it is fit. */
     static String problem(InferenceRequest request) {
+        if (request.getParams().size() > MAX_PARAMS || request.getParams().entrySet().stream()
+                .anyMatch(p -> p.getKey().length() > MAX_PARAM_LENGTH || p.getValue().length() > MAX_PARAM_LENGTH)) {
+            return "more than " + MAX_PARAMS + " parameters, or one longer than " + MAX_PARAM_LENGTH + " characters";
+        }
         if (request.getInputs().isEmpty()) {
             return "the request has no inputs";
         }

@@ -66,6 +66,8 @@ final class RequestWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RequestWorker.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** Loop failures in a row (no commit between them) after which the worker gives up and exits to be restarted. */
+    private static final int MAX_FAILURES_IN_A_ROW = 20;
     /** Batches past the model whose outputs are still being stored; the model waits while there are this many. */
     private static final int OUTPUT_STAGE_BATCHES = 2;
 
@@ -159,9 +161,12 @@ final class RequestWorker implements Runnable {
             log.error("the worker loop stopped on a failure it cannot recover from; exiting", e);
         } finally {
             inference.shutdownNow();
-            consumer.close();
-            if (producer != null) {
-                producer.close(Duration.ZERO);
+            try {
+                consumer.close();
+            } finally {
+                if (producer != null) {
+                    producer.close(Duration.ZERO);
+                }
             }
         }
     }
@@ -232,8 +237,8 @@ final class RequestWorker implements Runnable {
             deadLetter(partition, record, e);
             return;
         }
-        if (!RequestChecks.hasUsableId(request)) {
-            deadLetter(partition, record, new SerializationException("the request has no usable requestId to publish a result under"));
+        if (RequestChecks.unanswerable(request) instanceof String reason) {
+            deadLetter(partition, record, new SerializationException(reason));
             return;
         }
         Instant now = Instant.now();
@@ -297,20 +302,46 @@ final class RequestWorker implements Runnable {
                 continue;
             }
             it.remove();
-            List<BatchRunner.Completion> finished = resultOf(batch.results());
+            Optional<List<BatchRunner.Completion>> finished = resultOf(batch.results());
             for (int i = 0; i < batch.jobs().size(); i++) {
                 Job job = batch.jobs().get(i);
-                finish(job.partition(), job.offset(), job.request(), finished.get(i));
+                int index = i;
+                finishSafely(job, finished.map(list -> list.get(index)).orElse(null));
             }
         }
     }
 
-    /** A finished batch's completions; the stages fail requests one by one, so a failed stage is a bug (fatal). */
-    private static List<BatchRunner.Completion> resultOf(Future<List<BatchRunner.Completion>> done) {
+    /**
+     * Finishes one request of a batch. A stage that failed as a whole (a bug), or a result that cannot be written
+     * (say, a field the serializer refuses), fails this request alone as {@code internal-error}, never the loop.
+     */
+    private void finishSafely(Job job, BatchRunner.Completion completion) {
+        if (completion != null) {
+            try {
+                finish(job.partition(), job.offset(), job.request(), completion);
+                return;
+            } catch (RuntimeException e) {
+                if (FailurePolicy.classify(e) != FailurePolicy.Kind.PERMANENT) {
+                    throw e;
+                }
+                log.error("the result of request {} cannot be written; failing it", job.request().getRequestId(), e);
+            }
+        }
+        finish(job.partition(), job.offset(), job.request(), Results.failed(job.request(), job.model().manifest().version(),
+                batches.timings(job.request(), Instant.now(), 0, 0, 0), ErrorCodes.INTERNAL_ERROR,
+                "the worker failed on this request; see its logs", true));
+    }
+
+    /** A finished batch's completions, or empty if its stages failed as a whole (logged; its requests fail). */
+    private static Optional<List<BatchRunner.Completion>> resultOf(Future<List<BatchRunner.Completion>> done) {
         try {
-            return done.get();
+            return Optional.of(done.get());
         } catch (ExecutionException e) {
-            throw new IllegalStateException("a batch stage failed as a whole", e.getCause());
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            log.error("a batch failed as a whole; failing its requests", e.getCause());
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while collecting a finished batch", e);
@@ -361,7 +392,7 @@ final class RequestWorker implements Runnable {
             producer.sendOffsetsToTransaction(committable.offsets(), consumer.groupMetadata());
             producer.commitTransaction();
             failedAttempts = 0;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // Fenced, timed out, or the broker went away: whether this transaction committed is settled when the
             // producer is re-created (initTransactions completes or aborts it) and the offsets read back.
             producerBroken = true;
@@ -384,6 +415,10 @@ final class RequestWorker implements Runnable {
 
     /** A transient loop failure: everything uncommitted is dropped, to be read again after a backoff. */
     private void scheduleRewind(RuntimeException e) {
+        if (failedAttempts >= MAX_FAILURES_IN_A_ROW) {
+            // Minutes of failures without one commit: not a hiccup. A fresh process (and a human) may fare better.
+            throw new IllegalStateException(MAX_FAILURES_IN_A_ROW + " loop failures in a row without a commit", e);
+        }
         Duration delay = policy.backoff().delay(failedAttempts++);
         log.warn("transient failure (attempt {}); rewinding to the last committed offsets in {} ms: {}", failedAttempts,
                 delay.toMillis(), e.toString());
@@ -465,7 +500,7 @@ final class RequestWorker implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             try {
                 commit(ledger.drain(partitions));
-            } catch (KafkaException e) {
+            } catch (RuntimeException e) {
                 log.warn("could not commit revoked partitions {} (their next owner runs them again): {}", partitions, e.toString());
             }
             forget(partitions);

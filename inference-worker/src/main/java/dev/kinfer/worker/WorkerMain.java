@@ -154,8 +154,9 @@ public final class WorkerMain {
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kinfer-worker-" + model + "-" + config.workerId(),
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 // A transaction only spans a commit (never a model call), so a crashed worker's open one may be
-                // aborted soon, which unblocks read_committed readers of the result partitions it wrote to.
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000,
+                // aborted soon, which unblocks read_committed readers of the result partitions it wrote to; it
+                // outlasts max.block.ms so that a slow commit fails as a timeout, not as a fenced producer.
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000,
                 // A commit or initTransactions against a broker that is away fails after this, and is retried.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000),
                 new StringSerializer(), new ByteArraySerializer());

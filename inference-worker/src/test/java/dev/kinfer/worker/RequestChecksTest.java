@@ -6,6 +6,7 @@ import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RequestChecksTest {
@@ -35,10 +36,20 @@ class RequestChecksTest {
     }
 
     @Test
-    void shouldRefuseIdsNoResultCanBePublishedUnder() {
-        assertThat(RequestChecks.hasUsableId(request("", List.of()))).isFalse();
-        assertThat(RequestChecks.hasUsableId(request(" ", List.of()))).isFalse();
-        assertThat(RequestChecks.hasUsableId(request("x".repeat(129), List.of()))).isFalse();
-        assertThat(RequestChecks.hasUsableId(request("b4b1c6a0-2f7e-4c44-9d0a-0b5f3c0f9a11", List.of()))).isTrue();
+    void shouldDeadLetterWhatNoResultCanBePublishedFor() {
+        assertThat(RequestChecks.unanswerable(request("", List.of()))).contains("no requestId");
+        assertThat(RequestChecks.unanswerable(request(" ", List.of()))).contains("no requestId");
+        assertThat(RequestChecks.unanswerable(request("x".repeat(129), List.of()))).contains("longer than 128");
+        InferenceRequest hugeTenant = request("r", List.of());
+        hugeTenant.setTenant("t".repeat(1 << 20));
+        assertThat(RequestChecks.unanswerable(hugeTenant)).contains("longer than 128");
+        assertThat(RequestChecks.unanswerable(request("b4b1c6a0-2f7e-4c44-9d0a-0b5f3c0f9a11", List.of()))).isNull();
+    }
+
+    @Test
+    void shouldRefuseUnboundedParameters() {
+        InferenceRequest request = request("r", List.of(image("s3://kinfer/images/" + SHA, SHA, 64, 64)));
+        request.setParams(Map.of("threshold", "x".repeat(2000)));
+        assertThat(RequestChecks.problem(request)).contains("parameters");
     }
 }

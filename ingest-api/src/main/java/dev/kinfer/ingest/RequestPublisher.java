@@ -28,6 +28,8 @@ final class RequestPublisher implements AutoCloseable {
 
     private final String bootstrapServers;
     private final SchemaRegistryClient registry;
+    /** Kept across replacements: a new producer's initTransactions fences the old one and ends its transaction. */
+    private final String transactionalId = "kinfer-ingest-" + UUID.randomUUID();
     private KafkaProducer<String, InferenceRequest> producer;
 
     RequestPublisher(String bootstrapServers, SchemaRegistryClient registry) {
@@ -40,13 +42,18 @@ final class RequestPublisher implements AutoCloseable {
         KafkaProducer<String, InferenceRequest> created = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "kinfer-ingest",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kinfer-ingest-" + UUID.randomUUID(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() - 1000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
                 new StringSerializer(), new AvroSerializer<>(registry));
-        created.initTransactions();
+        try {
+            created.initTransactions();
+        } catch (RuntimeException e) {
+            created.close(Duration.ZERO);
+            throw e;
+        }
         return created;
     }
 
@@ -71,7 +78,10 @@ final class RequestPublisher implements AutoCloseable {
         }
     }
 
-    /** Drops a producer whose transaction failed; the next request starts a fresh one (which aborts the old). */
+    /**
+     * Drops a producer whose transaction failed; the next request starts a fresh one under the same transactional
+     * id, whose initTransactions completes or aborts what the old one left open.
+     */
     private void replaceProducer() {
         if (producer != null) {
             producer.close(Duration.ZERO);
