@@ -134,7 +134,7 @@ public final class WorkerMain {
     private static KafkaConsumer<String, byte[]> consumer(WorkerConfig config, String model, BatchLimits limits) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "kinfer-worker-" + model,
+                ConsumerConfig.GROUP_ID_CONFIG, Topics.workerGroup(model),
                 ConsumerConfig.CLIENT_ID_CONFIG, config.workerId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -151,7 +151,7 @@ public final class WorkerMain {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, config.workerId(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kinfer-worker-" + model + "-" + config.workerId(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.workerGroup(model) + "-" + config.workerId(),
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 // A transaction only spans a commit (never a model call), so a crashed worker's open one may be
                 // aborted soon, which unblocks read_committed readers of the result partitions it wrote to; it

@@ -1,5 +1,6 @@
 package dev.kinfer.ingest;
 
+import dev.kinfer.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,7 @@ final class WorkerPresence {
 
     /** Asks the broker about {@code kinfer-worker-<model>}, the group every worker of the model consumes in. */
     static WorkerPresence fromKafka(Admin admin, Duration grace) {
-        return new WorkerPresence(model -> hasMembers(admin, "kinfer-worker-" + model), grace, Clock.systemUTC());
+        return new WorkerPresence(model -> hasMembers(admin, Topics.workerGroup(model)), grace, Clock.systemUTC());
     }
 
     /** False once {@code model} has had no live worker for longer than the grace period. */

@@ -41,6 +41,11 @@ public final class Topics {
     private Topics() {
     }
 
+    /** The consumer group every worker of a model consumes its requests in; its members are the model's live workers. */
+    public static String workerGroup(String model) {
+        return "kinfer-worker-" + model;
+    }
+
     /** The topic a model's requests go to; one per model so that a worker group batches one model. */
     public static String requests(String model) {
         if (!MODEL_NAME.matcher(model).matches()) {
