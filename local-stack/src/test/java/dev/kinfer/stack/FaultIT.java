@@ -57,7 +57,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Faults against the real infrastructure (broker, S3 server and schema registry of the local stack, a worker
  * process of the synthetic model): a poison corpus on the request topic, then the broker, the S3 server and the
  * registry each taken away mid-run. Every accepted request must end as exactly one result (read_committed), or
- * in the dead-letter topic for records that are not requests, and the worker must stay up throughout.
+ * in the dead-letter topic for records that are not requests, and the worker must stay up throughout. Last, the
+ * edge: a fresh ingest-api answers 503 {@code registry-unavailable} while the registry hangs, and 202 after.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultIT {
@@ -220,6 +221,48 @@ class FaultIT {
             ids.forEach(id -> assertThat(collected.result(id).getStatus()).as(id).isEqualTo(ResultStatus.SUCCEEDED));
         }
         assertWorkerLive();
+    }
+
+    @Test
+    @Order(5)
+    void shouldAnswer503AtTheEdgeWhileTheRegistryIsDownAndAcceptOnceItIsBack() throws Exception {
+        int httpPort = PortGuard.free();
+        String apiUrl = "http://127.0.0.1:" + httpPort;
+        try (ChildProcess ingest = stack.startIngest(httpPort, Map.of())) {
+            ingest.awaitReady(apiUrl + "/health/ready", Duration.ofMinutes(2));
+            // A fresh ingest-api has no schema id cached: its first request needs the registry, which now hangs.
+            signal("STOP", stack.registry());
+            HttpResponse<String> refused;
+            try {
+                refused = upload(apiUrl);
+            } finally {
+                signal("CONT", stack.registry());
+            }
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(refused.body()).contains("\"code\":\"registry-unavailable\"");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+
+            HttpResponse<String> accepted = upload(apiUrl);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        }
+    }
+
+    /** Freezes ({@code STOP}) or thaws ({@code CONT}) a process: its port stays open but nothing answers. */
+    private static void signal(String signal, ChildProcess process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
+    private static HttpResponse<String> upload(String apiUrl) throws Exception {
+        String boundary = "fault-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(png(48, 32));
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/v1/models/" + MODEL + "/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static ChildProcess startWorker(String id) throws Exception {

@@ -3,6 +3,7 @@ package dev.kinfer.worker.model;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.Translator;
+import dev.kinfer.catalog.CatalogNames;
 import dev.kinfer.catalog.ModelManifest;
 import java.nio.file.Path;
 
@@ -11,12 +12,24 @@ final class Artifacts {
     private Artifacts() {
     }
 
+    /**
+     * A file a model names (its artifact, a label file, a weight shard): a manifest is untrusted input, so the
+     * name must be a plain file name that stays in the model's directory.
+     */
+    static Path file(Path modelDir, String name) {
+        try {
+            return CatalogNames.resolveWithin(modelDir, name);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("the model names a file outside its directory: " + e.getMessage(), e);
+        }
+    }
+
     /** @param intraOpThreads ONNX Runtime's threads per operator, 0 for its default (PyTorch's is process-wide: see Models) */
     static <I, O> ZooModel<I, O> load(ModelManifest manifest, Path modelDir, int intraOpThreads, Class<I> input, Class<O> output,
                                       Translator<I, O> translator) {
         Criteria.Builder<I, O> criteria = Criteria.builder()
                 .setTypes(input, output)
-                .optModelPath(modelDir.resolve(manifest.artifact()))
+                .optModelPath(file(modelDir, manifest.artifact()))
                 .optEngine(manifest.engine())
                 .optDevice(Devices.forManifest(manifest))
                 .optTranslator(translator);

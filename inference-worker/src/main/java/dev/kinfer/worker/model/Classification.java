@@ -90,7 +90,7 @@ final class Classification {
             throw new ModelLoadException("classify model " + manifest.name() + " needs option 'labels' (a file, one label per line)", null);
         }
         try {
-            List<String> labels = Files.readAllLines(modelDir.resolve(file)).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            List<String> labels = Files.readAllLines(Artifacts.file(modelDir, file)).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
             if (labels.isEmpty()) {
                 throw new ModelLoadException("label file " + file + " of " + manifest.name() + " is empty", null);
             }

@@ -48,7 +48,7 @@ final class FaceEmbedding implements ModelRunner {
     FaceEmbedding(ModelManifest manifest, Path modelDir) {
         this.manifest = manifest;
         this.manager = Engine.getEngine("PyTorch").newBaseManager(Devices.forManifest(manifest));
-        for (Map.Entry<String, TfjsWeights.Tensor> weight : TfjsWeights.read(modelDir.resolve(manifest.artifact())).entrySet()) {
+        for (Map.Entry<String, TfjsWeights.Tensor> weight : TfjsWeights.read(Artifacts.file(modelDir, manifest.artifact())).entrySet()) {
             NDArray array = manager.create(weight.getValue().values(), new Shape(weight.getValue().shape()));
             String name = weight.getKey();
             if (name.endsWith("/conv/filters")) {

@@ -74,7 +74,7 @@ final class TfjsWeights {
     private static byte[] shards(Path dir, JsonNode paths) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (JsonNode path : paths) {
-            all.write(Files.readAllBytes(dir.resolve(path.asText())));
+            all.write(Files.readAllBytes(Artifacts.file(dir, path.asText())));
         }
         return all.toByteArray();
     }

@@ -45,7 +45,7 @@ final class Upscaler implements ModelRunner {
         this.manifest = manifest;
         this.tileSize = Integer.parseInt(manifest.options().getOrDefault("tileSize", "256"));
         this.manager = Engine.getEngine("PyTorch").newBaseManager(Devices.forManifest(manifest));
-        Map<String, TfjsWeights.Tensor> weights = TfjsWeights.read(modelDir.resolve(manifest.artifact()));
+        Map<String, TfjsWeights.Tensor> weights = TfjsWeights.read(Artifacts.file(modelDir, manifest.artifact()));
         for (String layer : LAYERS) {
             TfjsWeights.Tensor kernel = weights.get(layer + "/kernel");
             TfjsWeights.Tensor bias = weights.get(layer + "/bias");
