@@ -3,6 +3,9 @@ package dev.kinfer.ingest;
 import dev.kinfer.schemas.Callback;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.TopicAdmin;
+import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.ObjectStoreException;
@@ -13,6 +16,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,6 +42,11 @@ public final class IngestApp implements AutoCloseable {
     private static final String PARAM_PREFIX = "param.";
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String DEFAULT_TENANT = "public";
+    private static final String PREDICT = ":predict";
+    /** Partitions of the results and jobs topics when this instance is the first to need them (as result-sink makes them). */
+    private static final int RESULT_PARTITIONS = 4;
+    /** Jobs stay tracked a little longer than the longest wait, so no waiter outlives its entry. */
+    private static final Duration TRACK_MARGIN = Duration.ofMinutes(1);
     /** Jetty's default, stated: a request line or headers beyond it are refused with 414 / 431 problem+json. */
     private static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
 
@@ -43,7 +57,10 @@ public final class IngestApp implements AutoCloseable {
     private final WorkerPresence presence;
     private final RequestPublisher publisher;
     private final ImageValidator validator;
-    private final JobStatusProxy jobs;
+    private final JobTracker tracker;
+    private final ResultFollower follower;
+    private final JobRoutes jobs;
+    private final ScheduledExecutorService sweeper;
     private final DecodeBulkhead decodes;
     private final Javalin http;
 
@@ -53,9 +70,15 @@ public final class IngestApp implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         this.models = new ModelDirectory(admin);
         this.presence = WorkerPresence.fromKafka(admin, config.modelUnavailableAfter());
-        this.publisher = new RequestPublisher(config.bootstrapServers(), new SchemaRegistryClient(config.registryUrl()));
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
+        TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, RESULT_PARTITIONS), TopicAdmin.Spec.of(Topics.JOBS,
+                RESULT_PARTITIONS)), Duration.ofSeconds(30));
+        this.publisher = new RequestPublisher(config.bootstrapServers(), registry);
         this.validator = new ImageValidator(config.maxImageBytes(), config.maxImagePixels());
-        this.jobs = new JobStatusProxy(config.jobsUrl());
+        this.tracker = new JobTracker(Clock.systemUTC(), JobRoutes.MAX_WAIT.plus(TRACK_MARGIN));
+        this.follower = new ResultFollower(config.bootstrapServers(), registry, tracker);
+        this.jobs = new JobRoutes(tracker, new JobStatusProxy(config.jobsUrl()), store);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("job-sweeper").daemon().unstarted(r));
         this.decodes = new DecodeBulkhead(config.maxConcurrentDecodes());
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -72,11 +95,12 @@ public final class IngestApp implements AutoCloseable {
             });
             javalin.http.maxRequestSize = maxRequestBytes(config);
             javalin.http.prefer405over404 = true;
+            // Waiting for results parks a request; virtual threads make that cost no platform thread.
+            javalin.concurrency.useVirtualThreads = true;
             javalin.routes.post("/v1/models/{model}/jobs", this::submit);
-            javalin.routes.get("/v1/jobs/{id}", ctx -> {
-                RouteParams.jobId(ctx);
-                jobs.forward(ctx);
-            });
+            javalin.routes.post("/v1/models/{modelAndVerb}", this::predict);
+            javalin.routes.get("/v1/jobs/{id}", jobs::status);
+            javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
             javalin.routes.get("/v1/models", ctx -> ctx.json(Map.of("models", models.names())));
             javalin.routes.get("/health/live", ctx -> ctx.result("live"));
             javalin.routes.get("/health/ready", ctx -> ctx.result("ready"));
@@ -113,6 +137,8 @@ public final class IngestApp implements AutoCloseable {
     public static IngestApp start(IngestConfig config) {
         IngestApp app = new IngestApp(config);
         app.store.ensureBucket();
+        app.follower.start();
+        app.sweeper.scheduleWithFixedDelay(app.tracker::sweep, 10, 10, TimeUnit.SECONDS);
         app.http.start();
         log.info("ingest-api listening on {}:{}", config.host(), app.port());
         return app;
@@ -122,8 +148,35 @@ public final class IngestApp implements AutoCloseable {
         return http.port();
     }
 
+    /** {@code POST /v1/models/{model}/jobs}: accepted (202), the result comes later. */
     private void submit(Context ctx) {
-        String model = RouteParams.model(ctx);
+        InferenceRequest request = accept(ctx, RouteParams.model(ctx)).request();
+        String self = "/v1/jobs/" + request.getRequestId();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobId", request.getRequestId());
+        body.put("model", request.getModel());
+        body.put("status", "PENDING");
+        body.put("links", Map.of("self", self));
+        ctx.status(202).header("Location", self).json(body);
+    }
+
+    /** {@code POST /v1/models/{model}:predict}: one call, answered with the result when it comes within the wait. */
+    private void predict(Context ctx) {
+        String target = ctx.pathParam("modelAndVerb");
+        if (!target.endsWith(PREDICT)) {
+            throw new ApiProblem(404, "not-found", "Not found", "no route POST " + ctx.path() + "; did you mean /v1/models/{model}"
+                    + PREDICT + " or /v1/models/{model}/jobs?");
+        }
+        Accepted accepted = accept(ctx, RouteParams.modelName(target.substring(0, target.length() - PREDICT.length())));
+        jobs.answerWhenDone(ctx, accepted.request(), accepted.result());
+    }
+
+    /** A request that has been published, and its result to come. */
+    private record Accepted(InferenceRequest request, CompletableFuture<InferenceResult> result) {
+    }
+
+    /** Validates the upload, stores its images once and publishes the request: everything a submission does. */
+    private Accepted accept(Context ctx, String model) {
         if (!models.exists(model)) {
             throw new ApiProblem(404, "unknown-model", "Unknown model",
                     "no model named '" + model + "' is deployed; deployed models: " + models.names());
@@ -182,17 +235,16 @@ public final class IngestApp implements AutoCloseable {
                 .setSubmittedAt(Instant.now())
                 .setCacheKey(CacheKeys.of(model, version, params, inputs.stream().map(ValidatedImage::sha256).toList()))
                 .build();
-        publisher.publish(request);
+        CompletableFuture<InferenceResult> result = tracker.accepted(request); // tracked first: the result cannot outrun it
+        try {
+            publisher.publish(request);
+        } catch (RuntimeException e) {
+            tracker.forget(request.getRequestId());
+            throw e;
+        }
         log.info("accepted job {} for {} ({} bytes, {}x{})", request.getRequestId(), model, image.bytes().length,
                 image.width(), image.height());
-
-        String self = "/v1/jobs/" + request.getRequestId();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobId", request.getRequestId());
-        body.put("model", model);
-        body.put("status", "PENDING");
-        body.put("links", Map.of("self", self));
-        ctx.status(202).header("Location", self).json(body);
+        return new Accepted(request, result);
     }
 
     /** Content-addressed: an image uploaded twice is stored once. */
@@ -246,6 +298,8 @@ public final class IngestApp implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        sweeper.shutdownNow();
+        follower.close();
         publisher.close();
         admin.close();
         store.close();

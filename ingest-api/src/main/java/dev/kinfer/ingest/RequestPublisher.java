@@ -6,8 +6,16 @@ import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.schemas.serde.SchemaRegistryException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,24 +26,35 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Produces each request to its model's topic and to {@link Topics#JOBS} in one transaction, keyed by request
  * id, and waits for the commit: a 202 is only answered for a request that is durably in Kafka, and a job is
  * never known to result-sink without its request (or the other way round). Transactions on one producer are
- * sequential, so publishing is serialised; a commit on a local broker takes a few milliseconds.
+ * sequential, so concurrent submissions share one (group commit): one thread takes whatever has queued while the
+ * previous transaction committed, and every submitter waits for the commit that carries its request.
  *
  * <p>After a failed transaction the producer is replaced: a commit that timed out leaves it in a state where
  * every later transaction would fail too, so one broker hiccup must not stop the edge for good.
  */
 final class RequestPublisher implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+    /** Bounds one transaction's size (two records per request); the rest wait for the next one. */
+    private static final int MAX_PER_TRANSACTION = 256;
 
     private final String bootstrapServers;
     private final SchemaRegistryClient registry;
     /** Kept across replacements: a new producer's initTransactions fences the old one and ends its transaction. */
     private final String transactionalId = "kinfer-ingest-" + UUID.randomUUID();
+    private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+    private final Thread committer;
+    private volatile boolean running = true;
+    /** Touched by the committer thread only (and by close, after it stopped). */
     private KafkaProducer<String, InferenceRequest> producer;
+
+    private record Submission(InferenceRequest request, CompletableFuture<Void> committed) {
+    }
 
     RequestPublisher(String bootstrapServers, SchemaRegistryClient registry) {
         this.bootstrapServers = bootstrapServers;
         this.registry = registry;
         this.producer = newProducer();
+        this.committer = Thread.ofPlatform().name("request-publisher").daemon().start(this::run);
     }
 
     private KafkaProducer<String, InferenceRequest> newProducer() {
@@ -57,25 +76,67 @@ final class RequestPublisher implements AutoCloseable {
         return created;
     }
 
-    synchronized void publish(InferenceRequest request) {
-        String topic = Topics.requests(request.getModel());
+    /** Queues the request and waits until a committed transaction carries it. */
+    void publish(InferenceRequest request) {
+        Submission submission = new Submission(request, new CompletableFuture<>());
+        queue.add(submission);
+        try {
+            submission.committed().get(SEND_TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ApiProblem problem ? problem : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ApiProblem(503, "broker-unavailable", "Request not queued", "the request was not committed within "
+                    + SEND_TIMEOUT.multipliedBy(2).toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiProblem(503, "broker-unavailable", "Request not queued", "interrupted");
+        }
+    }
+
+    private void run() {
+        List<Submission> batch = new ArrayList<>();
+        while (running) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return; // closing
+            }
+            queue.drainTo(batch, MAX_PER_TRANSACTION - 1);
+            commit(batch);
+            batch.clear();
+        }
+    }
+
+    /** One transaction for every submission in {@code batch}; they all succeed or all fail (503) together. */
+    private void commit(List<Submission> batch) {
         try {
             if (producer == null) {
                 producer = newProducer();
             }
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(topic, request.getRequestId(), request));
-            producer.send(new ProducerRecord<>(Topics.JOBS, request.getRequestId(), request));
+            for (Submission submission : batch) {
+                InferenceRequest request = submission.request();
+                producer.send(new ProducerRecord<>(Topics.requests(request.getModel()), request.getRequestId(), request));
+                producer.send(new ProducerRecord<>(Topics.JOBS, request.getRequestId(), request));
+            }
             producer.commitTransaction();
+            batch.forEach(submission -> submission.committed().complete(null));
         } catch (SchemaRegistryException e) {
             replaceProducer();
-            throw new ApiProblem(503, "registry-unavailable", "Request not queued",
-                    "the schema registry could not be reached to write the request: " + e.getMessage());
+            fail(batch, new ApiProblem(503, "registry-unavailable", "Request not queued",
+                    "the schema registry could not be reached to write the request: " + e.getMessage()));
         } catch (KafkaException e) {
             replaceProducer();
-            throw new ApiProblem(503, "broker-unavailable", "Request not queued",
-                    "the request could not be written to " + topic + ": " + e.getMessage());
+            fail(batch, new ApiProblem(503, "broker-unavailable", "Request not queued",
+                    "the request could not be written to Kafka: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            replaceProducer();
+            fail(batch, e);
         }
+    }
+
+    private static void fail(List<Submission> batch, RuntimeException failure) {
+        batch.forEach(submission -> submission.committed().completeExceptionally(failure));
     }
 
     /**
@@ -90,7 +151,15 @@ final class RequestPublisher implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        running = false;
+        committer.interrupt();
+        try {
+            committer.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        fail(List.copyOf(queue), new ApiProblem(503, "shutting-down", "Request not queued", "ingest-api is stopping"));
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }

@@ -13,7 +13,10 @@ final class RouteParams {
 
     /** A model name as topics are named ({@link Topics#MODEL_NAME}): never a path, never longer than a topic allows. */
     static String model(Context ctx) {
-        String model = ctx.pathParam("model");
+        return modelName(ctx.pathParam("model"));
+    }
+
+    static String modelName(String model) {
         if (!Topics.MODEL_NAME.matcher(model).matches()) {
             throw new ApiProblem(400, "invalid-model-name", "Invalid model name",
                     "a model name is 1 to 63 lower-case letters, digits and dashes (" + Topics.MODEL_NAME + ")");

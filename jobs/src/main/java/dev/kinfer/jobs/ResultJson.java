@@ -1,4 +1,4 @@
-package dev.kinfer.sink;
+package dev.kinfer.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,13 +11,13 @@ import dev.kinfer.schemas.Timings;
 import org.apache.avro.specific.SpecificRecord;
 
 /** The JSON clients see for a result, in the status API and in webhooks. */
-final class ResultJson {
+public final class ResultJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ResultJson() {
     }
 
-    static ObjectNode of(InferenceResult result) {
+    public static ObjectNode of(InferenceResult result) {
         ObjectNode node = JSON.createObjectNode();
         node.put("modelVersion", result.getModelVersion());
         if (result.getOutput() != null) {

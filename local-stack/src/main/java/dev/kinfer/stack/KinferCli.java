@@ -23,11 +23,17 @@ public final class KinferCli {
     static final class BenchCommand implements Callable<Integer> {
         @Option(names = "--sizes", split = ",", defaultValue = "256,512", description = "Square image sides (default: ${DEFAULT-VALUE}).")
         List<Integer> sizes;
-        @Option(names = "--seconds", defaultValue = "15", description = "Seconds of offered load per rate (default: ${DEFAULT-VALUE}).")
-        double seconds;
-        @Option(names = "--out", defaultValue = "bench/RESULTS.md", description = "Where the table goes (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seconds", description = "Seconds of offered load per rate (default: 15; with --http: 20 per row).")
+        Double seconds;
+        @Option(names = "--out", description = "Where the table goes (default: bench/RESULTS.md; with --http: bench/HTTP-RESULTS.md).")
         Path out;
-        @Option(names = "--data-dir", defaultValue = ".kinfer", description = "The bench uses <data-dir>/bench, wiped first.")
+        @Option(names = "--http", description = "Drive the whole stack over HTTP as clients do, against a hand-written model server "
+                + "and the raw model loop, with a ResNet-18 classifier (made with Debian's python3-torch); uses <data-dir>/bench-http.")
+        boolean http;
+        @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16,64",
+                description = "With --http: clients of the closed-loop rows (default: ${DEFAULT-VALUE}).")
+        List<Integer> concurrency;
+        @Option(names = "--data-dir", defaultValue = ".kinfer", description = "The bench uses <data-dir>/bench (with --http: <data-dir>/bench-http), wiped first.")
         Path dataDir;
         @Option(names = "--models", split = ",", defaultValue = "FAST_STYLE,STYLIZE_SMALL",
                 description = "Models to drive, of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -40,7 +46,7 @@ public final class KinferCli {
         public Integer call() throws Exception {
             Path home = Path.of(System.getProperty("kinfer.home", ".")).toAbsolutePath().normalize();
             Path data = dataDir.toAbsolutePath().normalize();
-            Path benchData = data.resolve("bench");
+            Path benchData = data.resolve(http ? "bench-http" : "bench");
             if (Files.exists(benchData)) {
                 try (var paths = Files.walk(benchData)) {
                     paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -48,8 +54,18 @@ public final class KinferCli {
             }
             StackConfig config = new StackConfig(home, benchData, data.resolve("cache"), new StackConfig.Ports(PortGuard.free(),
                     PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free()));
-            String table = Bench.run(config, models, sizes, seconds, scaling);
-            Path target = out.toAbsolutePath();
+            String table;
+            if (http) {
+                try {
+                    table = HttpBench.run(config, seconds == null ? 20 : seconds, concurrency);
+                } catch (IllegalStateException e) {
+                    System.err.println("kinfer: " + e.getMessage());
+                    return 1;
+                }
+            } else {
+                table = Bench.run(config, models, sizes, seconds == null ? 15 : seconds, scaling);
+            }
+            Path target = (out != null ? out : Path.of(http ? "bench/HTTP-RESULTS.md" : "bench/RESULTS.md")).toAbsolutePath();
             Files.createDirectories(target.getParent());
             Files.writeString(target, table);
             System.out.println(table);

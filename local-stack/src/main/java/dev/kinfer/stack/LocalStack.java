@@ -151,8 +151,7 @@ public final class LocalStack implements AutoCloseable {
         }
         serveEveryDeployedModel();
 
-        Map<String, String> ingestEnv = with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.http()), "KINFER_JOBS_URL", sinkUrl()));
-        ingestEnv.putAll(ingestSettings);
+        Map<String, String> ingestEnv = ingestEnvironment(ports.http(), ingestSettings);
         ChildProcess ingest = supervised("ingest-api", serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
                 ingestEnv, logs);
         ingest.awaitReady(apiUrl() + "/health/ready", SERVICE_START);
@@ -234,6 +233,21 @@ public final class LocalStack implements AutoCloseable {
         env.put("KINFER_WORKER_ID", workerId);
         env.put("KINFER_HEALTH_PORT", Integer.toString(healthPort));
         return child("inference-" + workerId, workerJvm(), List.of("dev.kinfer.worker.WorkerMain"), env, config.dataDir().resolve("logs"));
+    }
+
+    /**
+     * Test hook: an ingest-api process on {@code httpPort} with extra settings, not waiting for it and not
+     * supervised (the test stops it).
+     */
+    ChildProcess startIngest(int httpPort, Map<String, String> settings) throws IOException {
+        return child("ingest-api-" + httpPort, serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
+                ingestEnvironment(httpPort, settings), config.dataDir().resolve("logs"));
+    }
+
+    private Map<String, String> ingestEnvironment(int httpPort, Map<String, String> settings) {
+        Map<String, String> env = with(commonEnvironment(), Map.of("KINFER_HTTP_PORT", Integer.toString(httpPort), "KINFER_JOBS_URL", sinkUrl()));
+        env.putAll(settings);
+        return env;
     }
 
     /** Starts an unsupervised inference worker process for the model in {@code modelDir} (not waiting for it to be ready). */

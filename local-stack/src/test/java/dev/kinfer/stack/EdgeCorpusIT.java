@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,21 +106,8 @@ class EdgeCorpusIT {
 
         int httpPort = PortGuard.free();
         apiUrl = "http://127.0.0.1:" + httpPort;
-        Map<String, String> env = new HashMap<>();
-        env.put("KINFER_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-        env.put("KINFER_REGISTRY_URL", stack.registryUrl());
-        env.put("KINFER_S3_ENDPOINT", stack.s3Endpoint());
-        env.put("KINFER_S3_ACCESS_KEY", stack.secrets().s3AccessKey());
-        env.put("KINFER_S3_SECRET_KEY", stack.secrets().s3SecretKey());
-        env.put("KINFER_S3_BUCKET", LocalStack.BUCKET);
-        env.put("KINFER_HTTP_PORT", Integer.toString(httpPort));
-        env.put("KINFER_MAX_IMAGE_BYTES", Integer.toString(MAX_IMAGE_BYTES));
-        env.put("KINFER_MAX_FORM_PARTS", "32");
-        Path target = home.resolve("ingest-api").resolve("target");
-        String classpath = target.resolve("classes") + java.io.File.pathSeparator
-                + Files.readString(target.resolve("runtime-classpath.txt")).trim();
-        ingest = ChildProcess.start("ingest-api", List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath),
-                List.of("dev.kinfer.ingest.IngestMain"), env, data.resolve("logs"));
+        ingest = stack.startIngest(httpPort, Map.of("KINFER_MAX_IMAGE_BYTES", Integer.toString(MAX_IMAGE_BYTES),
+                "KINFER_MAX_FORM_PARTS", "32"));
         ingest.awaitReady(apiUrl + "/health/ready", Duration.ofMinutes(2));
         // The worker creates its request topic and joins its group; ingest-api sees both within its refresh periods.
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))

@@ -20,11 +20,12 @@ class LayeringTest {
             "object-store", "dev.kinfer.store",
             "catalog", "dev.kinfer.catalog",
             "imaging", "dev.kinfer.imaging",
+            "jobs", "dev.kinfer.jobs",
             "ingest-api", "dev.kinfer.ingest",
             "inference-worker", "dev.kinfer.worker",
             "result-sink", "dev.kinfer.sink",
             "local-stack", "dev.kinfer.stack");
-    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store", "dev.kinfer.catalog", "dev.kinfer.imaging");
+    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store", "dev.kinfer.catalog", "dev.kinfer.imaging", "dev.kinfer.jobs");
 
     @Test
     void shouldKeepEveryModuleToItsOwnPackagesAndTheSharedOnes() throws IOException {

@@ -487,6 +487,63 @@ class PipelineIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> deliveryFor(jobId), d -> d != null);
     }
 
+    @Test
+    void shouldAnswerInOneCallWithTheSameDocumentAsTheJob() throws Exception {
+        byte[] portrait = TestPhotos.astronaut(cacheDir);
+
+        HttpResponse<String> answered = post("/v1/models/detect-faces:predict", Map.of(),
+                List.of(new Part("image", "astronaut.png", "image/png", portrait)));
+
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        JsonNode document = JSON.readTree(answered.body());
+        assertThat(document.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(document.at("/result/output/faces")).hasSize(1);
+        assertThat(document.path("submittedAt").asText()).isNotEmpty();
+        String jobId = document.path("jobId").asText();
+        JsonNode polled = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> JSON.readTree(get(stack.apiUrl() + "/v1/jobs/" + jobId).body()), job -> job.path("status").asText().equals("SUCCEEDED"));
+        assertThat(polled.path("result")).as("the job's document is the one :predict answered").isEqualTo(document.path("result"));
+    }
+
+    @Test
+    void shouldAnswer202PastTheWaitAndLetTheClientLongPollTheJob() throws Exception {
+        HttpResponse<String> accepted = post("/v1/models/detect-faces:predict?timeout=0", Map.of(),
+                List.of(new Part("image", "messi5.jpg", "image/jpeg", Files.readAllBytes(PHOTOS.resolve("messi5.jpg")))));
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String self = accepted.headers().firstValue("Location").orElseThrow();
+        assertThat(JSON.readTree(accepted.body()).path("status").asText()).isEqualTo("PENDING");
+        // Read-your-writes: right after the 202 the job is known, whatever result-sink has folded in yet.
+        assertThat(get(stack.apiUrl() + self).statusCode()).isEqualTo(200);
+        HttpResponse<String> finished = get(stack.apiUrl() + self + "?wait=60");
+        assertThat(JSON.readTree(finished.body()).path("status").asText()).as(finished.body()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void shouldStreamAJobsStatusUntilItEnds() throws Exception {
+        HttpResponse<String> accepted = submit("detect-faces", Map.of(), "messi5.jpg", "image/jpeg",
+                Files.readAllBytes(PHOTOS.resolve("messi5.jpg")));
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+
+        HttpResponse<java.util.stream.Stream<String>> events = HTTP.send(HttpRequest.newBuilder(
+                URI.create(stack.apiUrl() + "/v1/jobs/" + jobId + "/events")).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofLines());
+
+        assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        List<String> statuses = events.body().filter(line -> line.startsWith("data:"))
+                .map(line -> readStatus(line.substring("data:".length()))).toList(); // the stream ends with the job
+        assertThat(statuses).isNotEmpty();
+        assertThat(statuses.getLast()).isEqualTo("SUCCEEDED");
+    }
+
+    private static String readStatus(String json) {
+        try {
+            return JSON.readTree(json).path("status").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A file part of a multipart upload. */
     private record Part(String name, String fileName, String contentType, byte[] bytes) {
     }
@@ -503,6 +560,11 @@ class PipelineIT {
 
     private static HttpResponse<String> submit(String model, Map<String, String> fields, List<Part> parts)
             throws IOException, InterruptedException {
+        return post("/v1/models/" + model + "/jobs", fields, parts);
+    }
+
+    private static HttpResponse<String> post(String path, Map<String, String> fields, List<Part> parts)
+            throws IOException, InterruptedException {
         String boundary = "kinfer-" + UUID.randomUUID();
         var body = new ByteArrayOutputStream();
         for (var field : fields.entrySet()) {
@@ -516,7 +578,7 @@ class PipelineIT {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }

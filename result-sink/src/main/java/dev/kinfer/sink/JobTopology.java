@@ -1,5 +1,6 @@
 package dev.kinfer.sink;
 
+import dev.kinfer.jobs.ResultJson;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.Topics;

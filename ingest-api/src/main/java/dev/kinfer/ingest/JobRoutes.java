@@ -1,0 +1,191 @@
+package dev.kinfer.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinfer.jobs.JobDocument;
+import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.store.ObjectStore;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How a client learns a job's outcome without polling a store in a loop: {@code :predict} answers with the result
+ * when it comes within the wait, {@code GET /v1/jobs/{id}?wait=} long-polls, and {@code /events} streams it
+ * (Server-Sent Events). Results reach them from the {@link JobTracker} the moment they are committed.
+ */
+final class JobRoutes {
+    /** The default wait of {@code :predict}, and the most any request may ask for. */
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    /** An event stream ends after this even if its job has not (the client reconnects). */
+    private static final Duration MAX_STREAM = Duration.ofMinutes(10);
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final Pattern PREFER_WAIT = Pattern.compile("(?:^|[,;\\s])wait=(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JobTracker tracker;
+    private final JobStatusProxy sink;
+    private final ObjectStore store;
+
+    JobRoutes(JobTracker tracker, JobStatusProxy sink, ObjectStore store) {
+        this.tracker = tracker;
+        this.sink = sink;
+        this.store = store;
+    }
+
+    /** Answers a just-accepted job: 200 with its result if it comes within the wait, else 202 and it goes on. */
+    void answerWhenDone(Context ctx, InferenceRequest request, CompletableFuture<InferenceResult> result) {
+        Duration wait = requestedWait(ctx, DEFAULT_WAIT);
+        String self = "/v1/jobs/" + request.getRequestId();
+        Optional<InferenceResult> done = await(result, wait);
+        if (done.isPresent()) {
+            ctx.status(200).json(JobDocument.finished(done.get(), request.getSubmittedAt().toEpochMilli(), false).render(store));
+        } else {
+            ctx.status(202).header("Location", self).json(JobDocument.pending(request).render(store));
+        }
+    }
+
+    /** {@code GET /v1/jobs/{id}}, waiting up to {@code ?wait=} seconds (or {@code Prefer: wait=}) for the result. */
+    void status(Context ctx) {
+        String id = RouteParams.jobId(ctx);
+        Duration wait = requestedWait(ctx, Duration.ZERO);
+        CompletableFuture<InferenceResult> result = wait.isPositive() ? tracker.result(id) : null; // before asking: misses nothing
+        Current current = current(id);
+        if (current.isFinal() || result == null) {
+            current.writeTo(ctx);
+            return;
+        }
+        Optional<InferenceResult> done = await(result, wait);
+        if (done.isPresent()) {
+            ctx.json(finished(done.get()));
+        } else {
+            current.writeTo(ctx);
+        }
+    }
+
+    /**
+     * {@code GET /v1/jobs/{id}/events}: a Server-Sent Events stream of the job's status, now and when it ends; the
+     * stream ends with the job (or after {@link #MAX_STREAM}: the client reconnects). Written directly rather than
+     * through Javalin's SSE support, which answers only clients that send {@code Accept: text/event-stream}.
+     */
+    void events(Context ctx) {
+        String id = RouteParams.jobId(ctx);
+        CompletableFuture<InferenceResult> result = tracker.result(id);
+        Current current = current(id);
+        if (current.status() != 200) {
+            current.writeTo(ctx);
+            return;
+        }
+        ctx.contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
+        Instant giveUpAt = Instant.now().plus(MAX_STREAM);
+        try {
+            OutputStream out = ctx.res().getOutputStream();
+            send(out, "event: status\ndata: " + new String(current.body(), StandardCharsets.UTF_8) + "\n\n");
+            boolean ended = current.isFinal();
+            while (!ended && Instant.now().isBefore(giveUpAt)) {
+                Optional<InferenceResult> done = await(result, KEEP_ALIVE);
+                if (done.isPresent()) {
+                    send(out, "event: status\ndata: " + finished(done.get()) + "\n\n");
+                    ended = true;
+                } else {
+                    send(out, ": keep-alive\n\n");
+                }
+            }
+        } catch (IOException e) {
+            // the client went away; nothing to answer
+        }
+    }
+
+    private static void send(OutputStream out, String event) throws IOException {
+        out.write(event.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private ObjectNode finished(InferenceResult result) {
+        Long submittedAt = tracker.request(result.getRequestId()).map(r -> r.getSubmittedAt().toEpochMilli()).orElse(null);
+        return JobDocument.finished(result, submittedAt, false).render(store);
+    }
+
+    /** What is known of a job now: result-sink's answer, or, for a job accepted here that it has not folded in yet, pending. */
+    private Current current(String id) {
+        JobStatusProxy.Answer answer = sink.fetch(id);
+        if (answer.status() == 404) {
+            Optional<InferenceRequest> accepted = tracker.request(id);
+            if (accepted.isPresent()) {
+                return new Current(200, "application/json", JobDocument.pending(accepted.get()).render(store).toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return new Current(answer.status(), answer.contentType(), answer.body());
+    }
+
+    private record Current(int status, String contentType, byte[] body) {
+        boolean isFinal() {
+            if (status != 200) {
+                return true; // an error answer does not change by waiting
+            }
+            try {
+                JsonNode document = JSON.readTree(body);
+                return !JobDocument.PENDING.equals(document.path("status").asText());
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        void writeTo(Context ctx) {
+            ctx.status(status).contentType(contentType).result(body);
+        }
+    }
+
+    /** {@code ?wait=} or {@code ?timeout=} seconds, else {@code Prefer: wait=}, else the default; at most {@link #MAX_WAIT}. */
+    static Duration requestedWait(Context ctx, Duration otherwise) {
+        String query = ctx.queryParam("wait") != null ? ctx.queryParam("wait") : ctx.queryParam("timeout");
+        return waitOf(query, ctx.header("Prefer"), otherwise);
+    }
+
+    static Duration waitOf(String query, String prefer, Duration otherwise) {
+        String seconds = query;
+        if (seconds == null && prefer != null) {
+            Matcher wait = PREFER_WAIT.matcher(prefer);
+            seconds = wait.find() ? wait.group(1) : null;
+        }
+        if (seconds == null) {
+            return otherwise;
+        }
+        try {
+            long value = Long.parseLong(seconds.strip());
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofSeconds(Math.min(value, MAX_WAIT.toSeconds()));
+        } catch (NumberFormatException e) {
+            throw new ApiProblem(400, "invalid-wait", "Invalid wait", "wait is a whole number of seconds, 0 to " + MAX_WAIT.toSeconds());
+        }
+    }
+
+    private static Optional<InferenceResult> await(CompletableFuture<InferenceResult> result, Duration wait) {
+        try {
+            return Optional.of(result.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+}

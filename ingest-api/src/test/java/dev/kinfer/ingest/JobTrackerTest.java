@@ -1,0 +1,104 @@
+package dev.kinfer.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.ResultStatus;
+import dev.kinfer.schemas.Timings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class JobTrackerTest {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+    private final JobTracker tracker = new JobTracker(clock, Duration.ofMinutes(6));
+
+    private static InferenceRequest request(String id) {
+        return InferenceRequest.newBuilder().setRequestId(id).setTenant("t").setModel("m").setInputs(List.of())
+                .setSubmittedAt(Instant.EPOCH).setCacheKey("k").build();
+    }
+
+    private static InferenceResult result(String id) {
+        return InferenceResult.newBuilder().setRequestId(id).setTenant("t").setModel("m").setModelVersion("1")
+                .setStatus(ResultStatus.SUCCEEDED).setTimings(new Timings(0L, 0L, 0L, 1, "w")).setCompletedAt(Instant.EPOCH).build();
+    }
+
+    @Test
+    void shouldCompleteAnAcceptedJobWhenItsResultIsCommitted() {
+        CompletableFuture<InferenceResult> accepted = tracker.accepted(request("a"));
+        CompletableFuture<InferenceResult> waiter = tracker.result("a");
+
+        tracker.completed(result("a"));
+
+        assertThat(accepted).isCompletedWithValueMatching(r -> r.getRequestId().equals("a"));
+        assertThat(waiter).isSameAs(accepted);
+        assertThat(tracker.request("a")).isPresent();
+    }
+
+    @Test
+    void shouldLetAClientWaitForAJobAcceptedElsewhere() {
+        CompletableFuture<InferenceResult> waiter = tracker.result("b");
+
+        tracker.completed(result("b"));
+
+        assertThat(waiter).isCompleted();
+        assertThat(tracker.request("b")).as("not accepted here").isEmpty();
+    }
+
+    @Test
+    void shouldKeepNothingForResultsNobodyHereWaitsFor() {
+        tracker.completed(result("c"));
+
+        assertThat(tracker.size()).isZero();
+    }
+
+    @Test
+    void shouldForgetJobsAfterTheirTimeAndJobsThatWereNeverPublished() {
+        tracker.accepted(request("old"));
+        now = now.plus(Duration.ofMinutes(5));
+        tracker.accepted(request("young"));
+        tracker.accepted(request("refused"));
+        tracker.forget("refused");
+        now = now.plus(Duration.ofMinutes(2));
+
+        tracker.sweep();
+
+        assertThat(tracker.request("old")).isEmpty();
+        assertThat(tracker.request("young")).isPresent();
+        assertThat(tracker.request("refused")).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheWaitFromTheQueryOrPreferHeaderCappedAtTheMaximum() {
+        assertThat(JobRoutes.waitOf(null, null, Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(30));
+        assertThat(JobRoutes.waitOf("7", "wait=9", Duration.ZERO)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(JobRoutes.waitOf(null, "respond-async, wait=9", Duration.ZERO)).isEqualTo(Duration.ofSeconds(9));
+        assertThat(JobRoutes.waitOf("100000", null, Duration.ZERO)).isEqualTo(JobRoutes.MAX_WAIT);
+        assertThatThrownBy(() -> JobRoutes.waitOf("-1", null, Duration.ZERO)).isInstanceOfSatisfying(ApiProblem.class,
+                problem -> assertThat(problem.code()).isEqualTo("invalid-wait"));
+        assertThatThrownBy(() -> JobRoutes.waitOf("soon", null, Duration.ZERO)).isInstanceOf(ApiProblem.class);
+    }
+}
