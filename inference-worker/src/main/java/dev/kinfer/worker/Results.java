@@ -19,7 +19,8 @@ final class Results {
                 .setModel(request.getModel())
                 .setModelVersion(modelVersion)
                 .setTimings(timings)
-                .setCompletedAt(Instant.now());
+                .setCompletedAt(Instant.now())
+                .setCacheKey(request.getCacheKey());
     }
 
     static InferenceResult succeeded(InferenceRequest request, String modelVersion, Timings timings, Object output) {

@@ -9,17 +9,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code cacheKey = sha256(model, version, params, input hashes)}: equal for requests that must produce equal
- * results, whatever order their parameters were given in.
+ * {@code cacheKey = sha256(model, params, input hashes)}: equal for requests that must produce equal results on one
+ * model version, whatever order their parameters were given in. The version is not in it: it is only known for sure
+ * once a worker resolves it, so the result cache files a result under this key and the version it ran on.
  */
 final class CacheKeys {
     private CacheKeys() {
     }
 
-    static String of(String model, String version, Map<String, String> params, List<String> inputHashes) {
-        StringBuilder canonical = new StringBuilder()
-                .append("model=").append(model).append('\n')
-                .append("version=").append(version == null ? "" : version).append('\n');
+    static String of(String model, Map<String, String> params, List<String> inputHashes) {
+        StringBuilder canonical = new StringBuilder().append("model=").append(model).append('\n');
         new TreeMap<>(params).forEach((k, v) -> canonical.append("param.").append(k).append('=').append(v).append('\n'));
         inputHashes.forEach(h -> canonical.append("input=").append(h).append('\n'));
         try {

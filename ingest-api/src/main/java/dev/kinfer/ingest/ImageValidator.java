@@ -22,13 +22,14 @@ final class ImageValidator {
         this.decoder = new ImageDecoder(maxPixels);
     }
 
-    ValidatedImage validate(byte[] bytes) {
+    /** @param sha256 the bytes' hash, computed once by the caller (it looks the result cache up by it first) */
+    ValidatedImage validate(byte[] bytes, String sha256) {
         if (bytes.length > maxBytes) {
             throw tooLarge(bytes.length);
         }
         try {
             DecodedImage image = decoder.decode(bytes);
-            return new ValidatedImage(bytes, sha256(bytes), image.format().contentType(), image.width(), image.height());
+            return new ValidatedImage(bytes, sha256, image.format().contentType(), image.width(), image.height());
         } catch (RejectedImageException e) {
             throw switch (e.reason()) {
                 case EMPTY -> new ApiProblem(400, "empty-image", "Empty image", "the image part has no bytes");

@@ -1,5 +1,7 @@
 package dev.kinfer.ingest;
 
+import dev.kinfer.catalog.ModelCatalog;
+import dev.kinfer.jobs.JobDocument;
 import dev.kinfer.schemas.Callback;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
@@ -58,6 +63,9 @@ public final class IngestApp implements AutoCloseable {
     private final RequestPublisher publisher;
     private final ImageValidator validator;
     private final JobTracker tracker;
+    private final DeployedVersions catalog;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ResultCache cache;
     private final ResultFollower follower;
     private final JobRoutes jobs;
     private final ScheduledExecutorService sweeper;
@@ -76,7 +84,9 @@ public final class IngestApp implements AutoCloseable {
         this.publisher = new RequestPublisher(config.bootstrapServers(), registry);
         this.validator = new ImageValidator(config.maxImageBytes(), config.maxImagePixels());
         this.tracker = new JobTracker(Clock.systemUTC(), JobRoutes.MAX_WAIT.plus(TRACK_MARGIN));
-        this.follower = new ResultFollower(config.bootstrapServers(), registry, tracker);
+        this.catalog = new DeployedVersions(new ModelCatalog(config.bootstrapServers()));
+        this.cache = new ResultCache(Clock.systemUTC(), config.cacheTtl(), config.cacheMaxEntries(), metrics);
+        this.follower = new ResultFollower(config.bootstrapServers(), registry, tracker, cache);
         this.jobs = new JobRoutes(tracker, new JobStatusProxy(config.jobsUrl()), store);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("job-sweeper").daemon().unstarted(r));
         this.decodes = new DecodeBulkhead(config.maxConcurrentDecodes());
@@ -102,6 +112,7 @@ public final class IngestApp implements AutoCloseable {
             javalin.routes.get("/v1/jobs/{id}", jobs::status);
             javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
             javalin.routes.get("/v1/models", ctx -> ctx.json(Map.of("models", models.names())));
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             javalin.routes.get("/health/live", ctx -> ctx.result("live"));
             javalin.routes.get("/health/ready", ctx -> ctx.result("ready"));
             javalin.routes.exception(ApiProblem.class, (problem, ctx) -> Problems.write(ctx, problem));
@@ -148,16 +159,23 @@ public final class IngestApp implements AutoCloseable {
         return http.port();
     }
 
-    /** {@code POST /v1/models/{model}/jobs}: accepted (202), the result comes later. */
+    /**
+     * {@code POST /v1/models/{model}/jobs}: accepted (202), the result comes later; or, answered from the result
+     * cache, the finished job at once (200).
+     */
     private void submit(Context ctx) {
-        InferenceRequest request = accept(ctx, RouteParams.model(ctx)).request();
-        String self = "/v1/jobs/" + request.getRequestId();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobId", request.getRequestId());
-        body.put("model", request.getModel());
-        body.put("status", "PENDING");
-        body.put("links", Map.of("self", self));
-        ctx.status(202).header("Location", self).json(body);
+        switch (accept(ctx, RouteParams.model(ctx))) {
+            case Outcome.Cached cached -> ctx.status(200).json(JobDocument.finished(cached.result(), null, true).render(store));
+            case Outcome.Running running -> {
+                String self = "/v1/jobs/" + running.jobId();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("jobId", running.jobId());
+                body.put("model", running.request().getModel());
+                body.put("status", "PENDING");
+                body.put("links", Map.of("self", self));
+                ctx.status(202).header("Location", self).json(body);
+            }
+        }
     }
 
     /** {@code POST /v1/models/{model}:predict}: one call, answered with the result when it comes within the wait. */
@@ -167,16 +185,30 @@ public final class IngestApp implements AutoCloseable {
             throw new ApiProblem(404, "not-found", "Not found", "no route POST " + ctx.path() + "; did you mean /v1/models/{model}"
                     + PREDICT + " or /v1/models/{model}/jobs?");
         }
-        Accepted accepted = accept(ctx, RouteParams.modelName(target.substring(0, target.length() - PREDICT.length())));
-        jobs.answerWhenDone(ctx, accepted.request(), accepted.result());
+        switch (accept(ctx, RouteParams.modelName(target.substring(0, target.length() - PREDICT.length())))) {
+            case Outcome.Cached cached -> ctx.status(200).json(JobDocument.finished(cached.result(), null, true).render(store));
+            case Outcome.Running running -> jobs.answerWhenDone(ctx, running.jobId(), running.request(), running.result());
+        }
     }
 
-    /** A request that has been published, and its result to come. */
-    private record Accepted(InferenceRequest request, CompletableFuture<InferenceResult> result) {
+    /** What a submission came to. */
+    private sealed interface Outcome {
+        /** Answered from the result cache: no job ran for it. */
+        record Cached(InferenceResult result) implements Outcome {
+        }
+
+        /** A job runs for it: its own, or an identical one in flight that it joined ({@code jobId} is that job's). */
+        record Running(String jobId, InferenceRequest request, CompletableFuture<InferenceResult> result) implements Outcome {
+        }
     }
 
-    /** Validates the upload, stores its images once and publishes the request: everything a submission does. */
-    private Accepted accept(Context ctx, String model) {
+    /**
+     * Everything a submission does: checks the form, answers from the result cache when it can (before any
+     * decoding: the cache is keyed by the bytes' hashes), joins an identical run in flight, or validates the images,
+     * stores them once and publishes the request. A request with a callback, or {@code Cache-Control: no-cache},
+     * always runs: its client asked for a delivery, or for a fresh answer.
+     */
+    private Outcome accept(Context ctx, String model) {
         if (!models.exists(model)) {
             throw new ApiProblem(404, "unknown-model", "Unknown model",
                     "no model named '" + model + "' is deployed; deployed models: " + models.names());
@@ -200,51 +232,73 @@ public final class IngestApp implements AutoCloseable {
             throw new ApiProblem(400, "too-many-images", "Too many images", "expected one file part named 'image', got " + images.size());
         }
         // A second image: the style of a style transfer, or the face to compare with in a verification.
-        List<UploadedFile> seconds = new ArrayList<>(form.files("style"));
-        seconds.addAll(form.files("reference"));
-        if (seconds.size() > 1) {
+        List<UploadedFile> uploads = new ArrayList<>(images);
+        uploads.addAll(form.files("style"));
+        uploads.addAll(form.files("reference"));
+        if (uploads.size() > 2) {
             throw new ApiProblem(400, "too-many-images", "Too many images", "expected at most one file part named 'style' or 'reference'");
         }
         // The cheap checks first, so a bad field costs no decoding.
         String callbackUrl = CallbackUrls.validate(form.field("callbackUrl"));
         Map<String, String> params = params(form);
-        String version = modelVersion(form);
+        String pinned = modelVersion(form);
+        List<byte[]> bytes = uploads.stream().map(this::read).toList();
+        List<String> hashes = bytes.stream().map(ImageValidator::sha256).toList();
+        String cacheKey = CacheKeys.of(model, params, hashes);
+        // The version a result would come from: the pinned one, or the catalogue's current one (unknown: no caching).
+        String version = pinned != null ? pinned : catalog.currentVersion(model).orElse(null);
+        boolean cacheable = version != null && callbackUrl == null && !"no-cache".equalsIgnoreCase(ctx.header("Cache-Control"));
+        if (cacheable) {
+            Optional<InferenceResult> hit = cache.hit(cacheKey, version);
+            if (hit.isPresent()) {
+                return new Outcome.Cached(hit.get());
+            }
+        }
         // Everything is validated before anything is stored: a bad second image must not leave the first behind.
         List<ValidatedImage> inputs = decodes.run(ctx, () -> {
             List<ValidatedImage> validated = new ArrayList<>();
-            validated.add(validator.validate(read(images.getFirst())));
-            for (UploadedFile second : seconds) {
-                validated.add(validator.validate(read(second)));
+            for (int i = 0; i < bytes.size(); i++) {
+                validated.add(validator.validate(bytes.get(i), hashes.get(i)));
             }
             return validated;
         });
-
-        List<ImageRef> refs = new ArrayList<>();
-        for (ValidatedImage image : inputs) {
-            refs.add(storeOnce(image));
-        }
-        ValidatedImage image = inputs.getFirst();
         InferenceRequest request = InferenceRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString())
                 .setTenant(DEFAULT_TENANT)
                 .setModel(model)
-                .setModelVersion(version)
-                .setInputs(refs)
+                .setModelVersion(pinned)
+                .setInputs(List.of())
                 .setParams(params)
                 .setCallback(callbackUrl == null ? null : new Callback(callbackUrl, "default"))
                 .setSubmittedAt(Instant.now())
-                .setCacheKey(CacheKeys.of(model, version, params, inputs.stream().map(ValidatedImage::sha256).toList()))
+                .setCacheKey(cacheKey)
                 .build();
         CompletableFuture<InferenceResult> result = tracker.accepted(request); // tracked first: the result cannot outrun it
+        if (cacheable) {
+            Optional<ResultCache.InFlight> running = cache.lead(cacheKey, version, request.getRequestId(), result);
+            if (running.isPresent()) {
+                tracker.forget(request.getRequestId());
+                return new Outcome.Running(running.get().jobId(), request, running.get().result());
+            }
+        }
         try {
+            List<ImageRef> refs = new ArrayList<>();
+            for (ValidatedImage image : inputs) {
+                refs.add(storeOnce(image));
+            }
+            request.setInputs(refs);
             publisher.publish(request);
         } catch (RuntimeException e) {
             tracker.forget(request.getRequestId());
+            if (cacheable) {
+                cache.abandon(cacheKey, version, request.getRequestId());
+            }
             throw e;
         }
+        ValidatedImage image = inputs.getFirst();
         log.info("accepted job {} for {} ({} bytes, {}x{})", request.getRequestId(), model, image.bytes().length,
                 image.width(), image.height());
-        return new Accepted(request, result);
+        return new Outcome.Running(request.getRequestId(), request, result);
     }
 
     /** Content-addressed: an image uploaded twice is stored once. */
@@ -300,6 +354,7 @@ public final class IngestApp implements AutoCloseable {
         http.stop();
         sweeper.shutdownNow();
         follower.close();
+        catalog.close();
         publisher.close();
         admin.close();
         store.close();

@@ -21,10 +21,14 @@ import java.util.Map;
  *                         {@code too-many-fields} ({@code KINFER_MAX_FORM_PARTS}, default 32)
  * @param maxConcurrentDecodes most uploads read and decoded at once; a request finding them all busy is answered
  *                         503 {@code busy} ({@code KINFER_MAX_CONCURRENT_DECODES}, default the number of cores)
+ * @param cacheTtl         how long a result answers identical requests from the result cache
+ *                         ({@code KINFER_CACHE_TTL_SECONDS}, default 3600)
+ * @param cacheMaxEntries  most results the cache holds; the least recently used go first ({@code KINFER_CACHE_MAX_ENTRIES},
+ *                         default 100000)
  */
 public record IngestConfig(String bootstrapServers, String registryUrl, StoreConfig store, String host, int port, String jobsUrl,
                            long maxImageBytes, long maxImagePixels, Duration modelUnavailableAfter,
-                           int maxFormParts, int maxConcurrentDecodes) {
+                           int maxFormParts, int maxConcurrentDecodes, Duration cacheTtl, int cacheMaxEntries) {
     public static IngestConfig fromEnvironment(Map<String, String> env) {
         return new IngestConfig(
                 env.getOrDefault("KINFER_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
@@ -38,6 +42,8 @@ public record IngestConfig(String bootstrapServers, String registryUrl, StoreCon
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("KINFER_MODEL_UNAVAILABLE_AFTER", "30"))),
                 Integer.parseInt(env.getOrDefault("KINFER_MAX_FORM_PARTS", "32")),
                 Integer.parseInt(env.getOrDefault("KINFER_MAX_CONCURRENT_DECODES",
-                        Integer.toString(Runtime.getRuntime().availableProcessors()))));
+                        Integer.toString(Runtime.getRuntime().availableProcessors()))),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("KINFER_CACHE_TTL_SECONDS", "3600"))),
+                Integer.parseInt(env.getOrDefault("KINFER_CACHE_MAX_ENTRIES", "100000")));
     }
 }

@@ -46,15 +46,19 @@ final class JobRoutes {
         this.store = store;
     }
 
-    /** Answers a just-accepted job: 200 with its result if it comes within the wait, else 202 and it goes on. */
-    void answerWhenDone(Context ctx, InferenceRequest request, CompletableFuture<InferenceResult> result) {
+    /**
+     * Answers a just-accepted job (or the identical one it joined, {@code jobId}): 200 with its result if it comes
+     * within the wait, else 202 and it goes on.
+     */
+    void answerWhenDone(Context ctx, String jobId, InferenceRequest request, CompletableFuture<InferenceResult> result) {
         Duration wait = requestedWait(ctx, DEFAULT_WAIT);
-        String self = "/v1/jobs/" + request.getRequestId();
+        long submittedAt = request.getSubmittedAt().toEpochMilli();
         Optional<InferenceResult> done = await(result, wait);
         if (done.isPresent()) {
-            ctx.status(200).json(JobDocument.finished(done.get(), request.getSubmittedAt().toEpochMilli(), false).render(store));
+            ctx.status(200).json(JobDocument.finished(done.get(), submittedAt, false).render(store));
         } else {
-            ctx.status(202).header("Location", self).json(JobDocument.pending(request).render(store));
+            ctx.status(202).header("Location", "/v1/jobs/" + jobId)
+                    .json(new JobDocument(jobId, request.getModel(), JobDocument.PENDING, submittedAt, null, null, false).render(store));
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows {@link Topics#RESULTS} as a {@code read_committed} reader from the moment this instance starts (every
  * partition, no consumer group: each ingest instance sees every result) and hands each result to the
- * {@link JobTracker}, so a waiting client is answered as soon as the worker's transaction commits.
+ * {@link JobTracker}, so a waiting client is answered as soon as the worker's transaction commits, and to the
+ * {@link ResultCache}. It starts one cache lifetime back, so a restarted instance answers from the cache at once.
  */
 final class ResultFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultFollower.class);
@@ -34,10 +36,11 @@ final class ResultFollower implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroDeserializer<InferenceResult> results;
     private final JobTracker tracker;
+    private final ResultCache cache;
     private final Thread thread;
     private volatile boolean running = true;
 
-    ResultFollower(String bootstrapServers, SchemaRegistryClient registry, JobTracker tracker) {
+    ResultFollower(String bootstrapServers, SchemaRegistryClient registry, JobTracker tracker, ResultCache cache) {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -46,8 +49,17 @@ final class ResultFollower implements AutoCloseable {
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.results = new AvroDeserializer<>(registry, InferenceResult.class);
         this.tracker = tracker;
+        this.cache = cache;
         assignAll();
         // Positions are fixed now, before the first job is accepted, so no result of this instance's jobs is missed.
+        long since = Instant.now().minus(cache.ttl()).toEpochMilli();
+        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(
+                consumer.assignment().stream().collect(Collectors.toMap(p -> p, p -> since)));
+        starts.forEach((partition, start) -> {
+            if (start != null) {
+                consumer.seek(partition, start.offset());
+            }
+        });
         consumer.assignment().forEach(consumer::position);
         this.thread = Thread.ofPlatform().name("result-follower").daemon().unstarted(this::run);
     }
@@ -86,7 +98,9 @@ final class ResultFollower implements AutoCloseable {
             return;
         }
         try {
-            tracker.completed(results.deserialize(record.topic(), record.value()));
+            InferenceResult result = results.deserialize(record.topic(), record.value());
+            cache.offer(result);
+            tracker.completed(result);
         } catch (RuntimeException e) {
             log.warn("skipping unreadable result {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
         }

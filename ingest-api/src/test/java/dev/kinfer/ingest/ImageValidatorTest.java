@@ -1,6 +1,7 @@
 package dev.kinfer.ingest;
 
 import java.util.List;
+import java.util.Map;
 import java.util.LinkedHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +20,7 @@ class ImageValidatorTest {
     void shouldAcceptACompleteImageAndSniffItsFormat() throws IOException {
         byte[] png = encode(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "png");
 
-        ValidatedImage image = validator.validate(png);
+        ValidatedImage image = validate(png);
 
         assertThat(image.contentType()).isEqualTo("image/png");
         assertThat(image.width()).isEqualTo(40);
@@ -31,20 +32,20 @@ class ImageValidatorTest {
     void shouldRefuseATruncatedJpegThatTheJdkWouldFillWithGrey() throws IOException {
         byte[] jpeg = encode(new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB), "jpeg");
 
-        assertThatThrownBy(() -> validator.validate(Arrays.copyOf(jpeg, jpeg.length / 2)))
+        assertThatThrownBy(() -> validate(Arrays.copyOf(jpeg, jpeg.length / 2)))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("corrupt-image"));
     }
 
     @Test
     void shouldRefuseWhatIsNotAnImageEmptyOrTooLarge() throws IOException {
-        assertThatThrownBy(() -> validator.validate("hello".getBytes()))
+        assertThatThrownBy(() -> validate("hello".getBytes()))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(415));
-        assertThatThrownBy(() -> validator.validate(new byte[0]))
+        assertThatThrownBy(() -> validate(new byte[0]))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("empty-image"));
-        assertThatThrownBy(() -> validator.validate(new byte[(1 << 20) + 1]))
+        assertThatThrownBy(() -> validate(new byte[(1 << 20) + 1]))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("image-too-large"));
         byte[] huge = encode(new BufferedImage(1001, 1000, BufferedImage.TYPE_BYTE_BINARY), "png");
-        assertThatThrownBy(() -> validator.validate(huge))
+        assertThatThrownBy(() -> validate(huge))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("image-too-many-pixels"));
     }
 
@@ -57,8 +58,14 @@ class ImageValidatorTest {
         b.put("threshold", "0.5");
         b.put("topK", "5");
 
-        assertThat(CacheKeys.of("m", null, a, List.of("h"))).isEqualTo(CacheKeys.of("m", null, b, List.of("h")));
-        assertThat(CacheKeys.of("m", null, a, List.of("h"))).isNotEqualTo(CacheKeys.of("m", "2", a, List.of("h")));
+        assertThat(CacheKeys.of("m", a, List.of("h"))).isEqualTo(CacheKeys.of("m", b, List.of("h")));
+        assertThat(CacheKeys.of("m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("other", a, List.of("h")));
+        assertThat(CacheKeys.of("m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("m", Map.of("topK", "5"), List.of("h")));
+        assertThat(CacheKeys.of("m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("m", a, List.of("h2")));
+    }
+
+    private ValidatedImage validate(byte[] bytes) {
+        return validator.validate(bytes, ImageValidator.sha256(bytes));
     }
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {

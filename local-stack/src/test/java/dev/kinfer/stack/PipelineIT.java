@@ -57,6 +57,8 @@ class PipelineIT {
     private static final String MODEL = "remove-background";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Runs the model whatever the result cache holds: these tests are about the path a new request takes. */
+    private static final Map<String, String> NO_CACHE = Map.of("Cache-Control", "no-cache");
 
     private static LocalStack stack;
     private static Path cacheDir;
@@ -491,7 +493,7 @@ class PipelineIT {
     void shouldAnswerInOneCallWithTheSameDocumentAsTheJob() throws Exception {
         byte[] portrait = TestPhotos.astronaut(cacheDir);
 
-        HttpResponse<String> answered = post("/v1/models/detect-faces:predict", Map.of(),
+        HttpResponse<String> answered = post("/v1/models/detect-faces:predict", NO_CACHE, Map.of(),
                 List.of(new Part("image", "astronaut.png", "image/png", portrait)));
 
         assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
@@ -507,7 +509,7 @@ class PipelineIT {
 
     @Test
     void shouldAnswer202PastTheWaitAndLetTheClientLongPollTheJob() throws Exception {
-        HttpResponse<String> accepted = post("/v1/models/detect-faces:predict?timeout=0", Map.of(),
+        HttpResponse<String> accepted = post("/v1/models/detect-faces:predict?timeout=0", NO_CACHE, Map.of(),
                 List.of(new Part("image", "messi5.jpg", "image/jpeg", Files.readAllBytes(PHOTOS.resolve("messi5.jpg")))));
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -521,8 +523,8 @@ class PipelineIT {
 
     @Test
     void shouldStreamAJobsStatusUntilItEnds() throws Exception {
-        HttpResponse<String> accepted = submit("detect-faces", Map.of(), "messi5.jpg", "image/jpeg",
-                Files.readAllBytes(PHOTOS.resolve("messi5.jpg")));
+        HttpResponse<String> accepted = post("/v1/models/detect-faces/jobs", NO_CACHE, Map.of(),
+                List.of(new Part("image", "messi5.jpg", "image/jpeg", Files.readAllBytes(PHOTOS.resolve("messi5.jpg")))));
         String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
 
         HttpResponse<java.util.stream.Stream<String>> events = HTTP.send(HttpRequest.newBuilder(
@@ -534,6 +536,30 @@ class PipelineIT {
                 .map(line -> readStatus(line.substring("data:".length()))).toList(); // the stream ends with the job
         assertThat(statuses).isNotEmpty();
         assertThat(statuses.getLast()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void shouldAnswerARepeatedRequestFromTheResultCacheUnlessAskedNotTo() throws Exception {
+        List<Part> baboon = List.of(new Part("image", "baboon.jpg", "image/jpeg", Files.readAllBytes(PHOTOS.resolve("baboon.jpg"))));
+
+        JsonNode first = JSON.readTree(post("/v1/models/detect-faces:predict", Map.of(), baboon).body());
+        HttpResponse<String> again = post("/v1/models/detect-faces:predict", Map.of(), baboon);
+        HttpResponse<String> asJob = submit("detect-faces", Map.of(), baboon);
+        HttpResponse<String> fresh = post("/v1/models/detect-faces:predict", NO_CACHE, Map.of(), baboon);
+
+        assertThat(first.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(first.has("cached")).isFalse();
+        JsonNode cached = JSON.readTree(again.body());
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(cached.path("cached").asBoolean()).as(again.body()).isTrue();
+        assertThat(cached.path("jobId").asText()).as("the job that ran").isEqualTo(first.path("jobId").asText());
+        assertThat(cached.path("result")).isEqualTo(first.path("result"));
+        assertThat(asJob.statusCode()).as("a cached job is finished at once").isEqualTo(200);
+        assertThat(JSON.readTree(asJob.body()).path("cached").asBoolean()).isTrue();
+        JsonNode bypassed = JSON.readTree(fresh.body());
+        assertThat(bypassed.has("cached")).isFalse();
+        assertThat(bypassed.path("jobId").asText()).isNotEqualTo(first.path("jobId").asText());
+        assertThat(get(stack.apiUrl() + "/metrics").body()).containsPattern("kinfer_cache_total\\{outcome=\"hit\"} [2-9]");
     }
 
     private static String readStatus(String json) {
@@ -565,6 +591,11 @@ class PipelineIT {
 
     private static HttpResponse<String> post(String path, Map<String, String> fields, List<Part> parts)
             throws IOException, InterruptedException {
+        return post(path, Map.of(), fields, parts);
+    }
+
+    private static HttpResponse<String> post(String path, Map<String, String> headers, Map<String, String> fields, List<Part> parts)
+            throws IOException, InterruptedException {
         String boundary = "kinfer-" + UUID.randomUUID();
         var body = new ByteArrayOutputStream();
         for (var field : fields.entrySet()) {
@@ -578,9 +609,11 @@ class PipelineIT {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
