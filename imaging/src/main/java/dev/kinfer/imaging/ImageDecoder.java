@@ -27,6 +27,32 @@ public final class ImageDecoder {
 
     /** @throws RejectedImageException when the bytes are not a complete image of an accepted format within the limit */
     public DecodedImage decode(byte[] bytes) {
+        Decoded decoded = read(bytes);
+        return new DecodedImage(Orientation.of(bytes).upright(StandardPixels.of(decoded.image())), decoded.format());
+    }
+
+    /**
+     * The checks of {@link #decode} (a complete decode included: only that finds a truncated file), without
+     * turning the pixels upright or into standard ones: for an edge that only accepts or refuses.
+     *
+     * @return the format and the upright width and height
+     */
+    public Inspected inspect(byte[] bytes) {
+        Decoded decoded = read(bytes);
+        int width = decoded.image().getWidth();
+        int height = decoded.image().getHeight();
+        boolean turned = Orientation.of(bytes).swapsAxes();
+        return new Inspected(decoded.format(), turned ? height : width, turned ? width : height);
+    }
+
+    /** What {@link #inspect} found. */
+    public record Inspected(ImageFormat format, int width, int height) {
+    }
+
+    private record Decoded(BufferedImage image, ImageFormat format) {
+    }
+
+    private Decoded read(byte[] bytes) {
         if (bytes.length == 0) {
             throw new RejectedImageException(Reason.EMPTY, "the image has no bytes");
         }
@@ -57,7 +83,7 @@ public final class ImageDecoder {
                 if (!warnings.isEmpty()) {
                     throw corrupt(warnings.toString());
                 }
-                return new DecodedImage(Orientation.of(bytes).upright(StandardPixels.of(decoded)), format);
+                return new Decoded(decoded, format);
             } finally {
                 reader.dispose();
             }

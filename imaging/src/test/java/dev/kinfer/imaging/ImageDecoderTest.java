@@ -130,6 +130,10 @@ class ImageDecoderTest {
         assertThat(colourName(upright.getRGB(width * 3 / 4, height / 4))).isEqualTo(topRight);
         assertThat(colourName(upright.getRGB(width / 4, height * 3 / 4))).isEqualTo(bottomLeft);
         assertThat(colourName(upright.getRGB(width * 3 / 4, height * 3 / 4))).isEqualTo(bottomRight);
+        ImageDecoder.Inspected inspected = decoder.inspect(jpeg);
+        assertThat(inspected.width()).as("inspected upright, as decoded").isEqualTo(width);
+        assertThat(inspected.height()).isEqualTo(height);
+        assertThat(inspected.format()).isEqualTo(image.format());
     }
 
     @ParameterizedTest

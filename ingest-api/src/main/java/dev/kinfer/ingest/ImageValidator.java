@@ -1,6 +1,5 @@
 package dev.kinfer.ingest;
 
-import dev.kinfer.imaging.DecodedImage;
 import dev.kinfer.imaging.ImageDecoder;
 import dev.kinfer.imaging.ImageFormat;
 import dev.kinfer.imaging.RejectedImageException;
@@ -28,7 +27,8 @@ final class ImageValidator {
             throw tooLarge(bytes.length);
         }
         try {
-            DecodedImage image = decoder.decode(bytes);
+            // Accept or refuse only: the worker turns the pixels upright and standard when it decodes them for the model.
+            ImageDecoder.Inspected image = decoder.inspect(bytes);
             return new ValidatedImage(bytes, sha256, image.format().contentType(), image.width(), image.height());
         } catch (RejectedImageException e) {
             throw switch (e.reason()) {

@@ -180,6 +180,8 @@ class SupervisionIT {
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                // Every submission here must reach a worker (or be refused for having none), not the result cache.
+                .header("Cache-Control", "no-cache")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
