@@ -22,8 +22,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -83,9 +85,9 @@ public final class IngestApp implements AutoCloseable {
                 RESULT_PARTITIONS)), Duration.ofSeconds(30));
         this.publisher = new RequestPublisher(config.bootstrapServers(), registry);
         this.validator = new ImageValidator(config.maxImageBytes(), config.maxImagePixels());
-        this.tracker = new JobTracker(Clock.systemUTC(), JobRoutes.MAX_WAIT.plus(TRACK_MARGIN));
+        this.tracker = new JobTracker(Clock.systemUTC(), JobRoutes.LONGEST_WAIT.plus(TRACK_MARGIN));
         this.catalog = new DeployedVersions(new ModelCatalog(config.bootstrapServers()));
-        this.cache = new ResultCache(Clock.systemUTC(), config.cacheTtl(), config.cacheMaxEntries(), metrics);
+        this.cache = new ResultCache(Clock.systemUTC(), config.cacheTtl(), config.cacheMaxEntries(), JobRoutes.MAX_WAIT, metrics);
         this.follower = new ResultFollower(config.bootstrapServers(), registry, tracker, cache);
         this.jobs = new JobRoutes(tracker, new JobStatusProxy(config.jobsUrl()), store);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("job-sweeper").daemon().unstarted(r));
@@ -247,7 +249,7 @@ public final class IngestApp implements AutoCloseable {
         String cacheKey = CacheKeys.of(model, params, hashes);
         // The version a result would come from: the pinned one, or the catalogue's current one (unknown: no caching).
         String version = pinned != null ? pinned : catalog.currentVersion(model).orElse(null);
-        boolean cacheable = version != null && callbackUrl == null && !"no-cache".equalsIgnoreCase(ctx.header("Cache-Control"));
+        boolean cacheable = version != null && callbackUrl == null && !bypassesCache(ctx.header("Cache-Control"));
         if (cacheable) {
             Optional<InferenceResult> hit = cache.hit(cacheKey, version);
             if (hit.isPresent()) {
@@ -290,15 +292,20 @@ public final class IngestApp implements AutoCloseable {
             publisher.publish(request);
         } catch (RuntimeException e) {
             tracker.forget(request.getRequestId());
-            if (cacheable) {
-                cache.abandon(cacheKey, version, request.getRequestId());
-            }
+            result.completeExceptionally(e); // requests that joined this run get its refusal, and the next one leads
             throw e;
         }
         ValidatedImage image = inputs.getFirst();
         log.info("accepted job {} for {} ({} bytes, {}x{})", request.getRequestId(), model, image.bytes().length,
                 image.width(), image.height());
         return new Outcome.Running(request.getRequestId(), request, result);
+    }
+
+    /** {@code Cache-Control: no-cache} (or {@code no-store}), among other directives or alone. */
+    static boolean bypassesCache(String cacheControl) {
+        return cacheControl != null && Arrays.stream(cacheControl.split(","))
+                .map(directive -> directive.strip().toLowerCase(Locale.ROOT))
+                .anyMatch(directive -> directive.equals("no-cache") || directive.equals("no-store"));
     }
 
     /** Content-addressed: an image uploaded twice is stored once. */

@@ -32,6 +32,8 @@ final class JobRoutes {
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
     /** An event stream ends after this even if its job has not (the client reconnects). */
     private static final Duration MAX_STREAM = Duration.ofMinutes(10);
+    /** The longest any client may wait on one job here: what the tracker must remember a job for. */
+    static final Duration LONGEST_WAIT = MAX_STREAM;
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final Pattern PREFER_WAIT = Pattern.compile("(?:^|[,;\\s])wait=(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +67,11 @@ final class JobRoutes {
     /** {@code GET /v1/jobs/{id}}, waiting up to {@code ?wait=} seconds (or {@code Prefer: wait=}) for the result. */
     void status(Context ctx) {
         String id = RouteParams.jobId(ctx);
+        Optional<InferenceResult> known = tracker.finished(id);
+        if (known.isPresent()) {
+            ctx.json(finished(known.get())); // committed and seen here: no need to ask result-sink
+            return;
+        }
         Duration wait = requestedWait(ctx, Duration.ZERO);
         CompletableFuture<InferenceResult> result = wait.isPositive() ? tracker.result(id) : null; // before asking: misses nothing
         Current current = current(id);
@@ -185,7 +192,8 @@ final class JobRoutes {
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            // The run a request joined could not be published: it gets the same refusal.
+            throw e.getCause() instanceof ApiProblem problem ? problem : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

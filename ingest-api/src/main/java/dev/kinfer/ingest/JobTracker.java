@@ -11,12 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The jobs this instance was asked about: those it accepted (so a status request right after the 202 never
- * answers 404, before result-sink has folded the job in) and those a client waits for. {@link ResultFollower}
- * completes them as their results are committed; nothing polls. Entries go after {@code keep}, waited for or not.
+ * answers 404, before result-sink has folded the job in), those a client waits for, and results just committed.
+ * {@link ResultFollower} completes them as results are committed; nothing polls. Entries go after {@code keep}.
  */
 final class JobTracker {
     private record Tracked(InferenceRequest request, CompletableFuture<InferenceResult> result, Instant since) {
     }
+
+    /** Longer than result-sink takes to fold a result in (its commit interval and a repartition). */
+    static final Duration RECENT = Duration.ofSeconds(30);
 
     private final ConcurrentHashMap<String, Tracked> jobs = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -39,9 +42,22 @@ final class JobTracker {
         jobs.remove(jobId);
     }
 
-    /** The result of a job, whenever it is committed; registering before looking elsewhere misses nothing. */
+    /**
+     * The result of a job, whenever it is committed. Registering before looking elsewhere misses nothing: a result
+     * committed just before is still here ({@link #completed} keeps results for {@link #RECENT} even untracked).
+     * Asking again keeps the job tracked for another {@code keep}.
+     */
     CompletableFuture<InferenceResult> result(String jobId) {
-        return jobs.computeIfAbsent(jobId, id -> new Tracked(null, new CompletableFuture<>(), clock.instant())).result();
+        return jobs.compute(jobId, (id, tracked) -> tracked == null
+                ? new Tracked(null, new CompletableFuture<>(), clock.instant())
+                : new Tracked(tracked.request(), tracked.result(), clock.instant())).result();
+    }
+
+    /** The result of a job, if it has been committed and is still tracked here; asks for nothing. */
+    Optional<InferenceResult> finished(String jobId) {
+        Tracked tracked = jobs.get(jobId);
+        return tracked != null && tracked.result().isDone() && !tracked.result().isCompletedExceptionally()
+                ? Optional.of(tracked.result().join()) : Optional.empty();
     }
 
     /** The request of a job this instance accepted, while it is tracked. */
@@ -49,18 +65,21 @@ final class JobTracker {
         return Optional.ofNullable(jobs.get(jobId)).map(Tracked::request);
     }
 
-    /** A committed result: completes whoever waits for it. Results of jobs nobody here tracks are not kept. */
+    /**
+     * A committed result: completes whoever waits for it. A result nobody here tracks yet is kept for
+     * {@link #RECENT}: a client may ask for it on this instance before result-sink has folded it in.
+     */
     void completed(InferenceResult result) {
-        Tracked tracked = jobs.get(result.getRequestId());
-        if (tracked != null) {
-            tracked.result().complete(result);
-        }
+        jobs.computeIfAbsent(result.getRequestId(), id -> new Tracked(null, new CompletableFuture<>(), clock.instant()))
+                .result().complete(result);
     }
 
-    /** Forgets jobs tracked for longer than {@code keep}; waiters past that have timed out already. */
+    /** Forgets jobs tracked for longer than {@code keep}, and results nobody here asked for after {@link #RECENT}. */
     void sweep() {
         Instant oldest = clock.instant().minus(keep);
-        jobs.values().removeIf(tracked -> tracked.since().isBefore(oldest));
+        Instant oldestUnasked = clock.instant().minus(RECENT);
+        jobs.values().removeIf(tracked -> tracked.since().isBefore(oldest)
+                || tracked.request() == null && tracked.result().isDone() && tracked.since().isBefore(oldestUnasked));
     }
 
     int size() {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,6 +35,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class RequestPublisher implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+    /** How long a request may wait to be taken into a transaction before its submitter gives up (503). */
+    private static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(20);
+    private static final int COMMIT_ATTEMPTS = 3;
     /** Bounds one transaction's size (two records per request); the rest wait for the next one. */
     private static final int MAX_PER_TRANSACTION = 256;
 
@@ -47,8 +51,17 @@ final class RequestPublisher implements AutoCloseable {
     /** Touched by the committer thread only (and by close, after it stopped). */
     private KafkaProducer<String, InferenceRequest> producer;
 
-    private record Submission(InferenceRequest request, CompletableFuture<Void> committed) {
+    /**
+     * One request and its outcome. Claimed by the committer or given up by its submitter (time out), never both:
+     * a submitter told 503 can be sure its request was not published.
+     */
+    private record Submission(InferenceRequest request, CompletableFuture<Void> committed, AtomicReference<State> state) {
+        Submission(InferenceRequest request) {
+            this(request, new CompletableFuture<>(), new AtomicReference<>(State.QUEUED));
+        }
     }
+
+    private enum State { QUEUED, CLAIMED, GIVEN_UP }
 
     RequestPublisher(String bootstrapServers, SchemaRegistryClient registry) {
         this.bootstrapServers = bootstrapServers;
@@ -78,15 +91,28 @@ final class RequestPublisher implements AutoCloseable {
 
     /** Queues the request and waits until a committed transaction carries it. */
     void publish(InferenceRequest request) {
-        Submission submission = new Submission(request, new CompletableFuture<>());
+        Submission submission = new Submission(request);
         queue.add(submission);
         try {
-            submission.committed().get(SEND_TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+            await(submission, QUEUE_TIMEOUT);
+        } catch (TimeoutException e) {
+            if (submission.state().compareAndSet(State.QUEUED, State.GIVEN_UP)) {
+                throw new ApiProblem(503, "broker-unavailable", "Request not queued", "the request was not taken into a transaction within "
+                        + QUEUE_TIMEOUT.toSeconds() + " s");
+            }
+            try {
+                await(submission, SEND_TIMEOUT.multipliedBy(3)); // claimed: its transaction is under way and ends on its own
+            } catch (TimeoutException stuck) {
+                throw new IllegalStateException("a transaction outlived the producer's own timeouts", stuck);
+            }
+        }
+    }
+
+    private static void await(Submission submission, Duration timeout) throws TimeoutException {
+        try {
+            submission.committed().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof ApiProblem problem ? problem : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new ApiProblem(503, "broker-unavailable", "Request not queued", "the request was not committed within "
-                    + SEND_TIMEOUT.multipliedBy(2).toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiProblem(503, "broker-unavailable", "Request not queued", "interrupted");
@@ -102,7 +128,10 @@ final class RequestPublisher implements AutoCloseable {
                 return; // closing
             }
             queue.drainTo(batch, MAX_PER_TRANSACTION - 1);
-            commit(batch);
+            batch.removeIf(submission -> !submission.state().compareAndSet(State.QUEUED, State.CLAIMED)); // given up meanwhile
+            if (!batch.isEmpty()) {
+                commit(batch);
+            }
             batch.clear();
         }
     }
@@ -119,7 +148,7 @@ final class RequestPublisher implements AutoCloseable {
                 producer.send(new ProducerRecord<>(Topics.requests(request.getModel()), request.getRequestId(), request));
                 producer.send(new ProducerRecord<>(Topics.JOBS, request.getRequestId(), request));
             }
-            producer.commitTransaction();
+            commitRetryingTimeouts();
             batch.forEach(submission -> submission.committed().complete(null));
         } catch (SchemaRegistryException e) {
             replaceProducer();
@@ -132,6 +161,23 @@ final class RequestPublisher implements AutoCloseable {
         } catch (RuntimeException e) {
             replaceProducer();
             fail(batch, e);
+        }
+    }
+
+    /**
+     * A commit that timed out may have committed anyway: it is asked again (Kafka allows that) rather than
+     * reported as failed, which would make clients submit again a request that is already published.
+     */
+    private void commitRetryingTimeouts() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
     }
 

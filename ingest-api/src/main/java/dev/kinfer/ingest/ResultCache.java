@@ -29,20 +29,23 @@ final class ResultCache {
     private record Filed(InferenceResult result, Instant completedAt) {
     }
 
-    private record Leader(String jobId, CompletableFuture<InferenceResult> result) {
+    private record Leader(String jobId, CompletableFuture<InferenceResult> result, Instant since) {
     }
 
     private final Clock clock;
     private final Duration ttl;
+    private final Duration leaderTimeout;
     private final Map<String, Filed> entries;
     private final Map<String, Leader> inFlight = new ConcurrentHashMap<>();
     private final Counter hits;
     private final Counter misses;
     private final Counter coalesced;
 
-    ResultCache(Clock clock, Duration ttl, int maxEntries, MeterRegistry metrics) {
+    /** @param leaderTimeout how long identical requests may join a run whose result has not come */
+    ResultCache(Clock clock, Duration ttl, int maxEntries, Duration leaderTimeout, MeterRegistry metrics) {
         this.clock = clock;
         this.ttl = ttl;
+        this.leaderTimeout = leaderTimeout;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Filed> eldest) {
@@ -66,12 +69,17 @@ final class ResultCache {
     }
 
     /**
-     * Makes the caller's run the one identical requests join until its result is {@link #offer}ed (or it is
-     * {@link #abandon}ed), unless such a run is in flight already: then that one is returned, to join.
+     * Makes the caller's run the one identical requests join until {@code result} completes (with the run's result,
+     * or exceptionally when it could not be published), unless such a run is in flight already: then that one is
+     * returned, to join.
      */
     Optional<InFlight> lead(String cacheKey, String version, String jobId, CompletableFuture<InferenceResult> result) {
-        Leader leader = inFlight.putIfAbsent(key(cacheKey, version), new Leader(jobId, result));
-        if (leader == null) {
+        String key = key(cacheKey, version);
+        Leader mine = new Leader(jobId, result, clock.instant());
+        Leader leader = inFlight.compute(key, (k, current) -> current == null || isStale(current) ? mine : current);
+        if (leader == mine) {
+            // Ends with the leader's own result, whatever version ran it, or with its failure to publish.
+            result.whenComplete((done, failure) -> inFlight.remove(key, mine));
             misses.increment();
             return Optional.empty();
         }
@@ -79,23 +87,22 @@ final class ResultCache {
         return Optional.of(new InFlight(leader.jobId(), leader.result()));
     }
 
-    /** A committed result: ends its run in flight, and files it if it succeeded within the time to live. */
+    /** A leader whose result never came (dead-lettered, say) stops being joined after the longest wait. */
+    private boolean isStale(Leader leader) {
+        return leader.since().isBefore(clock.instant().minus(leaderTimeout));
+    }
+
+    /** A committed result: filed if it succeeded within the time to live. */
     void offer(InferenceResult result) {
         if (result.getCacheKey() == null) {
             return;
         }
         String key = key(result.getCacheKey(), result.getModelVersion());
-        inFlight.computeIfPresent(key, (k, leader) -> leader.jobId().equals(result.getRequestId()) ? null : leader);
         if (result.getStatus() == ResultStatus.SUCCEEDED && result.getCompletedAt().isAfter(clock.instant().minus(ttl))) {
             synchronized (entries) {
                 entries.put(key, new Filed(result, result.getCompletedAt()));
             }
         }
-    }
-
-    /** The leader could not publish: the next identical request leads. */
-    void abandon(String cacheKey, String version, String jobId) {
-        inFlight.computeIfPresent(key(cacheKey, version), (key, leader) -> leader.jobId().equals(jobId) ? null : leader);
     }
 
     private Optional<InferenceResult> fresh(String key) {

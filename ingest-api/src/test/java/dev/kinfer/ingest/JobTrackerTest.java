@@ -7,33 +7,14 @@ import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.ResultStatus;
 import dev.kinfer.schemas.Timings;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class JobTrackerTest {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final FakeClock clock = new FakeClock();
     private final JobTracker tracker = new JobTracker(clock, Duration.ofMinutes(6));
 
     private static InferenceRequest request(String id) {
@@ -69,20 +50,26 @@ class JobTrackerTest {
     }
 
     @Test
-    void shouldKeepNothingForResultsNobodyHereWaitsFor() {
+    void shouldKeepAResultNobodyHereAskedForOnlyBriefly() {
         tracker.completed(result("c"));
 
-        assertThat(tracker.size()).isZero();
+        assertThat(tracker.result("c")).as("asked for just after it was committed").isCompleted();
+        assertThat(tracker.finished("c")).isPresent();
+        tracker.completed(result("d"));
+        clock.advance(JobTracker.RECENT.plusSeconds(1));
+        tracker.sweep();
+        assertThat(tracker.finished("d")).isEmpty();
+        assertThat(tracker.size()).as("results of jobs not accepted here go after a while, asked for or not").isZero();
     }
 
     @Test
     void shouldForgetJobsAfterTheirTimeAndJobsThatWereNeverPublished() {
         tracker.accepted(request("old"));
-        now = now.plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         tracker.accepted(request("young"));
         tracker.accepted(request("refused"));
         tracker.forget("refused");
-        now = now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
 
         tracker.sweep();
 

@@ -6,37 +6,18 @@ import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.ResultStatus;
 import dev.kinfer.schemas.Timings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class ResultCacheTest {
-    private Instant now = Instant.parse("2026-01-01T12:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final FakeClock clock = new FakeClock();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final ResultCache cache = new ResultCache(clock, Duration.ofMinutes(10), 2, metrics);
+    private final ResultCache cache = new ResultCache(clock, Duration.ofMinutes(10), 2, Duration.ofMinutes(5), metrics);
 
     private InferenceResult result(String jobId, String cacheKey, String version, ResultStatus status) {
-        return result(jobId, cacheKey, version, status, now);
+        return result(jobId, cacheKey, version, status, clock.instant());
     }
 
     private static InferenceResult result(String jobId, String cacheKey, String version, ResultStatus status, Instant completedAt) {
@@ -62,8 +43,8 @@ class ResultCacheTest {
     void shouldNotFileFailuresOrResultsPastTheirTimeToLive() {
         cache.offer(result("job-1", "failed", "1", ResultStatus.FAILED));
         cache.offer(result("job-2", "k", "1", ResultStatus.SUCCEEDED));
-        now = now.plus(Duration.ofMinutes(11));
-        cache.offer(result("job-3", "stale", "1", ResultStatus.SUCCEEDED, now.minus(Duration.ofHours(1))));
+        clock.advance(Duration.ofMinutes(11));
+        cache.offer(result("job-3", "stale", "1", ResultStatus.SUCCEEDED, clock.instant().minus(Duration.ofHours(1))));
 
         assertThat(cache.hit("failed", "1")).isEmpty();
         assertThat(cache.hit("k", "1")).as("expired").isEmpty();
@@ -93,7 +74,7 @@ class ResultCacheTest {
         });
         assertThat(cache.lead("k", "2", "job-3", new CompletableFuture<>())).as("another version runs on its own").isEmpty();
 
-        cache.offer(result("job-1", "k", "1", ResultStatus.SUCCEEDED));
+        leader.complete(result("job-1", "k", "2", ResultStatus.SUCCEEDED)); // whatever version the worker ran it on
 
         assertThat(cache.lead("k", "1", "job-4", new CompletableFuture<>())).as("the run ended").isEmpty();
         assertThat(count("miss")).isEqualTo(3);
@@ -101,10 +82,13 @@ class ResultCacheTest {
     }
 
     @Test
-    void shouldLetTheNextRequestLeadWhenTheLeaderCouldNotPublish() {
-        cache.lead("k", "1", "job-1", new CompletableFuture<>());
-        cache.abandon("k", "1", "job-1");
+    void shouldLetTheNextRequestLeadWhenTheLeaderCouldNotPublishOrItsResultNeverCame() {
+        CompletableFuture<InferenceResult> refused = new CompletableFuture<>();
+        cache.lead("k", "1", "job-1", refused);
+        refused.completeExceptionally(new IllegalStateException("broker away"));
 
         assertThat(cache.lead("k", "1", "job-2", new CompletableFuture<>())).isEmpty();
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(cache.lead("k", "1", "job-3", new CompletableFuture<>())).as("job-2's result never came").isEmpty();
     }
 }

@@ -2,11 +2,7 @@ package dev.kinfer.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -94,28 +90,5 @@ class WorkerPresenceTest {
     void shouldTellClientsToRetryAfterTheGraceButNotSoonerThanTheRecheck() {
         assertThat(presence.retryAfter()).isEqualTo(GRACE);
         assertThat(new WorkerPresence(model -> false, Duration.ofSeconds(1), clock).retryAfter()).isEqualTo(WorkerPresence.RECHECK);
-    }
-
-    private static final class FakeClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

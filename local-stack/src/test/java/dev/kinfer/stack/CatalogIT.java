@@ -59,11 +59,10 @@ class CatalogIT {
 
     @BeforeAll
     static void startInfrastructure() throws Exception {
-        home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
-        data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "catalog-data");
-        StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
-                PortGuard.free(), PortGuard.free(), PortGuard.free());
-        stack = LocalStack.startInfrastructure(new StackConfig(home, data, home.resolve(".kinfer").resolve("cache"), ports));
+        StackConfig config = TestStacks.fresh("catalog-data");
+        home = config.home();
+        data = config.dataDir();
+        stack = LocalStack.startInfrastructure(config);
     }
 
     @AfterAll

@@ -90,16 +90,9 @@ class EdgeCorpusIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
-        Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "edge-data");
-        StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
-                PortGuard.free(), PortGuard.free(), PortGuard.free());
-        stack = LocalStack.startInfrastructure(new StackConfig(home, data, home.resolve(".kinfer").resolve("cache"), ports));
-        Path modelDir = Files.createDirectories(data.resolve("synthetic-model"));
-        Files.writeString(modelDir.resolve("manifest.json"), """
-                {"name": "synthetic", "version": "1", "task": "synthetic", "engine": "Synthetic", "license": "none",
-                 "options": {"batchCostMs": "1", "itemCostMs": "1"}}
-                """);
+        StackConfig config = TestStacks.fresh("edge-data");
+        stack = LocalStack.startInfrastructure(config);
+        Path modelDir = TestStacks.syntheticModel(config, 1, 1);
         int workerPort = PortGuard.free();
         worker = stack.startWorker("edge-1", modelDir, workerPort, Map.of());
         worker.awaitReady("http://127.0.0.1:" + workerPort + "/health/ready", Duration.ofMinutes(2));

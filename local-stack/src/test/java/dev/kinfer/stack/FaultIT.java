@@ -77,17 +77,9 @@ class FaultIT {
 
     @BeforeAll
     static void startInfrastructure() throws Exception {
-        Path home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
-        Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "fault-data");
-        StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
-                PortGuard.free(), PortGuard.free(), PortGuard.free());
-        stack = LocalStack.startInfrastructure(new StackConfig(home, data, home.resolve(".kinfer").resolve("cache"), ports));
-        modelDir = Files.createDirectories(data.resolve("synthetic-model"));
-        // Slow enough that a few hundred requests outlast the moment a fault begins.
-        Files.writeString(modelDir.resolve("manifest.json"), """
-                {"name": "synthetic", "version": "1", "task": "synthetic", "engine": "Synthetic", "license": "none",
-                 "options": {"batchCostMs": "60", "itemCostMs": "5"}}
-                """);
+        StackConfig config = TestStacks.fresh("fault-data");
+        stack = LocalStack.startInfrastructure(config);
+        modelDir = TestStacks.syntheticModel(config, 60, 5); // slow enough that requests outlast the moment a fault begins
         worker = startWorker("fault-w1");
         writer = new AvroSerializer<>(new SchemaRegistryClient(stack.registryUrl()));
         good = upload(png(32, 24));
@@ -254,15 +246,8 @@ class FaultIT {
     }
 
     private static HttpResponse<String> upload(String apiUrl) throws Exception {
-        String boundary = "fault-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(png(48, 32));
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/v1/models/" + MODEL + "/jobs"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(MultipartForm.post(URI.create(apiUrl + "/v1/models/" + MODEL + "/jobs"), Map.of(),
+                List.of(new MultipartForm.Part("image", "a.png", "image/png", png(48, 32)))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static ChildProcess startWorker(String id) throws Exception {

@@ -1,5 +1,6 @@
 package dev.kinfer.stack;
 
+import dev.kinfer.stack.MultipartForm.Part;
 import java.io.ByteArrayOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
@@ -72,12 +73,11 @@ class PipelineIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
-        data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "it-data");
-        StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
-                PortGuard.free(), PortGuard.free(), PortGuard.free());
-        cacheDir = home.resolve(".kinfer").resolve("cache");
-        stack = LocalStack.start(new StackConfig(home, data, cacheDir, ports));
+        StackConfig config = TestStacks.fresh("it-data");
+        home = config.home();
+        data = config.dataDir();
+        cacheDir = config.cacheDir();
+        stack = LocalStack.start(config);
 
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
@@ -570,9 +570,6 @@ class PipelineIT {
         }
     }
 
-    /** A file part of a multipart upload. */
-    private record Part(String name, String fileName, String contentType, byte[] bytes) {
-    }
 
     private static HttpResponse<String> submit(String model, Map<String, String> fields, String fileName, String contentType, byte[] file)
             throws IOException, InterruptedException {
@@ -596,22 +593,7 @@ class PipelineIT {
 
     private static HttpResponse<String> post(String path, Map<String, String> headers, Map<String, String> fields, List<Part> parts)
             throws IOException, InterruptedException {
-        String boundary = "kinfer-" + UUID.randomUUID();
-        var body = new ByteArrayOutputStream();
-        for (var field : fields.entrySet()) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
-                    + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-        for (Part part : parts) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name() + "\"; filename=\""
-                    + part.fileName() + "\"\r\nContent-Type: " + part.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(part.bytes());
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        HttpRequest.Builder request = MultipartForm.post(URI.create(stack.apiUrl() + path), fields, parts);
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,5 +1,6 @@
 package dev.kinfer.stack;
 
+import dev.kinfer.stack.MultipartForm.Part;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,14 +58,9 @@ class SupervisionIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
-        Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "supervision-data");
-        StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
-                PortGuard.free(), PortGuard.free(), PortGuard.free());
-        Path cacheDir = home.resolve(".kinfer").resolve("cache");
-        stack = LocalStack.start(new StackConfig(home, data, cacheDir, ports),
-                Map.of("KINFER_MODEL_UNAVAILABLE_AFTER", Long.toString(GRACE.toSeconds())));
-        portrait = TestPhotos.astronaut(cacheDir);
+        StackConfig config = TestStacks.fresh("supervision-data");
+        stack = LocalStack.start(config, Map.of("KINFER_MODEL_UNAVAILABLE_AFTER", Long.toString(GRACE.toSeconds())));
+        portrait = TestPhotos.astronaut(config.cacheDir());
     }
 
     @AfterAll
@@ -165,24 +161,11 @@ class SupervisionIT {
         return JSON.readTree(response.body()).path("jobId").asText();
     }
 
-    private record Part(String name, String fileName, String contentType, byte[] bytes) {
-    }
 
     private static HttpResponse<String> submit(String model, List<Part> parts) throws IOException, InterruptedException {
-        String boundary = "kinfer-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (Part part : parts) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name() + "\"; filename=\""
-                    + part.fileName() + "\"\r\nContent-Type: " + part.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(part.bytes());
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return HTTP.send(MultipartForm.post(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"), Map.of(), parts)
                 // Every submission here must reach a worker (or be refused for having none), not the result cache.
-                .header("Cache-Control", "no-cache")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {

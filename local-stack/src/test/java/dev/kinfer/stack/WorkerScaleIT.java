@@ -62,16 +62,9 @@ class WorkerScaleIT {
 
     @BeforeAll
     static void startInfrastructure() throws Exception {
-        Path home = Path.of(System.getProperty("kinfer.home", "..")).toAbsolutePath().normalize();
-        Path data = Files.createTempDirectory(home.resolve("local-stack").resolve("target"), "scale-data");
-        StackConfig.Ports ports = new StackConfig.Ports(PortGuard.free(), PortGuard.free(), PortGuard.free(), PortGuard.free(),
-                PortGuard.free(), PortGuard.free(), PortGuard.free());
-        stack = LocalStack.startInfrastructure(new StackConfig(home, data, home.resolve(".kinfer").resolve("cache"), ports));
-        modelDir = Files.createDirectories(data.resolve("synthetic-model"));
-        Files.writeString(modelDir.resolve("manifest.json"), """
-                {"name": "synthetic", "version": "1", "task": "synthetic", "engine": "Synthetic", "license": "none",
-                 "options": {"batchCostMs": "20", "itemCostMs": "2"}}
-                """);
+        StackConfig config = TestStacks.fresh("scale-data");
+        stack = LocalStack.startInfrastructure(config);
+        modelDir = TestStacks.syntheticModel(config, 20, 2);
     }
 
     @AfterAll
