@@ -1,7 +1,6 @@
 package dev.kinfer.ingest;
 
 import dev.kinfer.imaging.ImageDecoder;
-import dev.kinfer.imaging.ImageFormat;
 import dev.kinfer.imaging.RejectedImageException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,8 +32,7 @@ final class ImageValidator {
         } catch (RejectedImageException e) {
             throw switch (e.reason()) {
                 case EMPTY -> new ApiProblem(400, "empty-image", "Empty image", "the image part has no bytes");
-                case UNSUPPORTED_FORMAT -> new ApiProblem(415, "unsupported-image", "Not a supported image",
-                        e.getMessage() + "; accepted: " + ImageFormat.contentTypes());
+                case UNSUPPORTED_FORMAT -> new ApiProblem(415, "unsupported-image", "Not a supported image", e.getMessage());
                 case TOO_MANY_PIXELS -> new ApiProblem(413, "image-too-many-pixels", "Image too large", e.getMessage());
                 case CORRUPT -> new ApiProblem(400, "corrupt-image", "Corrupt image", e.getMessage());
             };
