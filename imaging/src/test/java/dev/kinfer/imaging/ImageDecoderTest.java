@@ -46,8 +46,7 @@ class ImageDecoderTest {
 
     @Test
     void shouldRefuseAPngWithOneFlippedCrcByte() {
-        byte[] png = TestImages.encode(TestImages.quadrants(20, 20), "png");
-        png[29] ^= 0x01; // the first byte of the IHDR chunk's CRC
+        byte[] png = TestImages.withFlippedCrc(TestImages.encode(TestImages.quadrants(20, 20), "png"));
 
         assertRejected(png, Reason.CORRUPT);
     }

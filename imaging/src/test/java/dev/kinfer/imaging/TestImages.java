@@ -22,15 +22,15 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /** Real images of the kinds people upload, generated with ImageIO, plus the few byte edits cameras and damage make. */
-final class TestImages {
-    static final Color RED = new Color(255, 0, 0);
-    static final Color GREEN = new Color(0, 255, 0);
-    static final Color BLUE = new Color(0, 0, 255);
+public final class TestImages {
+    public static final Color RED = new Color(255, 0, 0);
+    public static final Color GREEN = new Color(0, 255, 0);
+    public static final Color BLUE = new Color(0, 0, 255);
 
     private TestImages() {
     }
 
-    static BufferedImage filled(int width, int height, Color colour) {
+    public static BufferedImage filled(int width, int height, Color colour) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(colour);
@@ -40,7 +40,7 @@ final class TestImages {
     }
 
     /** Top-left red, top-right green, bottom-left blue, bottom-right white: every turn and mirror looks different. */
-    static BufferedImage quadrants(int width, int height) {
+    public static BufferedImage quadrants(int width, int height) {
         BufferedImage image = filled(width, height, Color.WHITE);
         Graphics2D g = image.createGraphics();
         g.setColor(RED);
@@ -53,7 +53,7 @@ final class TestImages {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
@@ -66,7 +66,7 @@ final class TestImages {
     }
 
     /** A 16-bit-per-channel RGB PNG filled with one colour given in 16-bit levels. */
-    static byte[] png16(int width, int height, int red, int green, int blue) {
+    public static byte[] png16(int width, int height, int red, int green, int blue) {
         ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), new int[] {16, 16, 16},
                 false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         WritableRaster raster = model.createCompatibleWritableRaster(width, height);
@@ -79,7 +79,7 @@ final class TestImages {
     }
 
     /** A grey PNG at the given bit depth (8 or 16) filled with one level. */
-    static byte[] grey(int width, int height, int bits, int level) {
+    public static byte[] grey(int width, int height, int bits, int level) {
         BufferedImage image = new BufferedImage(width, height, bits == 16 ? BufferedImage.TYPE_USHORT_GRAY : BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -90,7 +90,7 @@ final class TestImages {
     }
 
     /** A palette PNG whose left half is fully transparent (palette entry 0) and right half opaque red (entry 1). */
-    static byte[] paletteWithTransparency(int width, int height) {
+    public static byte[] paletteWithTransparency(int width, int height) {
         IndexColorModel palette = new IndexColorModel(8, 2, new byte[] {0, (byte) 255}, new byte[] {0, 0}, new byte[] {0, 0},
                 new byte[] {0, (byte) 255});
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, palette);
@@ -106,7 +106,7 @@ final class TestImages {
      * A CMYK JPEG as Photoshop writes one (inverted ink values, an Adobe APP14 marker saying "no transform"), of one
      * ink mix in levels of 255. The JDK's writer stores a 4-band raster as it is; the marker is added by hand.
      */
-    static byte[] cmykJpeg(int width, int height, int cyan, int magenta, int yellow, int black) {
+    public static byte[] cmykJpeg(int width, int height, int cyan, int magenta, int yellow, int black) {
         WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, new Point(0, 0));
         int[] inverted = {255 - cyan, 255 - magenta, 255 - yellow, 255 - black};
         for (int y = 0; y < height; y++) {
@@ -144,7 +144,7 @@ final class TestImages {
     }
 
     /** The JPEG with an EXIF APP1 segment (big-endian TIFF, one IFD0 entry: Orientation) after its JFIF APP0 segment. */
-    static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
         byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, // header: big-endian, IFD0 at offset 8
                 0, 1, // one entry
                 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // 0x0112 Orientation, SHORT, count 1, value
@@ -160,7 +160,7 @@ final class TestImages {
     }
 
     /** A PNG whose IHDR declares another size, its CRC recomputed so that only the size is a lie. */
-    static byte[] pngDeclaring(int width, int height) {
+    public static byte[] pngDeclaring(int width, int height) {
         byte[] png = encode(filled(1, 1, RED), "png");
         ByteBuffer buffer = ByteBuffer.wrap(png);
         buffer.putInt(16, width).putInt(20, height);
@@ -168,5 +168,12 @@ final class TestImages {
         crc.update(png, 12, 17); // "IHDR" and its 13 bytes
         buffer.putInt(29, (int) crc.getValue());
         return png;
+    }
+
+    /** The same PNG with one bit of its header's CRC flipped: damaged where no decoder looks. */
+    public static byte[] withFlippedCrc(byte[] png) {
+        byte[] copy = png.clone();
+        copy[29] ^= 0x01; // the first byte of the IHDR chunk's CRC
+        return copy;
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinfer.imaging.TestImages;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.ResultStatus;
@@ -104,7 +105,7 @@ class EdgeCorpusIT {
         ingest.awaitReady(apiUrl + "/health/ready", Duration.ofMinutes(2));
         // The worker creates its request topic and joins its group; ingest-api sees both within its refresh periods.
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> submit(MODEL, Part.file("image", CorpusImages.png(2, 2, Color.BLUE))).to(apiUrl).status() == 202);
+                .until(() -> submit(MODEL, Part.file("image", png(2, 2, Color.BLUE))).to(apiUrl).status() == 202);
     }
 
     @AfterAll
@@ -121,22 +122,22 @@ class EdgeCorpusIT {
     }
 
     static Stream<Arguments> corpus() {
-        byte[] jpeg = CorpusImages.encode(CorpusImages.filled(300, 200, Color.MAGENTA), "jpeg");
-        byte[] png = CorpusImages.png(16, 16, Color.GREEN);
+        byte[] jpeg = TestImages.encode(TestImages.filled(300, 200, Color.MAGENTA), "jpeg");
+        byte[] png = png(16, 16, Color.GREEN);
         List<Arguments> cases = new ArrayList<>(List.of(
                 // accepted: awkward but real images
-                accepted("1x1 PNG", submit(MODEL, Part.file("image", CorpusImages.png(1, 1, Color.RED))), "1x1"),
-                accepted("10000x3 PNG", submit(MODEL, Part.file("image", CorpusImages.png(10_000, 3, Color.GRAY))), "10000x3"),
-                accepted("16-bit PNG", submit(MODEL, Part.file("image", CorpusImages.png16(20, 10))), "20x10"),
-                accepted("grey PNG", submit(MODEL, Part.file("image", CorpusImages.grey(9, 7))), "9x7"),
-                accepted("palette PNG with transparency", submit(MODEL, Part.file("image", CorpusImages.paletteWithTransparency(8, 6))),
+                accepted("1x1 PNG", submit(MODEL, Part.file("image", png(1, 1, Color.RED))), "1x1"),
+                accepted("10000x3 PNG", submit(MODEL, Part.file("image", png(10_000, 3, Color.GRAY))), "10000x3"),
+                accepted("16-bit PNG", submit(MODEL, Part.file("image", TestImages.png16(20, 10, 0xFFFF, 0x8000, 1000))), "20x10"),
+                accepted("grey PNG", submit(MODEL, Part.file("image", TestImages.grey(9, 7, 8, 128))), "9x7"),
+                accepted("palette PNG with transparency", submit(MODEL, Part.file("image", TestImages.paletteWithTransparency(8, 6))),
                         "8x6"),
-                accepted("CMYK JPEG", submit(MODEL, Part.file("image", CorpusImages.cmykJpeg(24, 16))), "24x16"),
+                accepted("CMYK JPEG", submit(MODEL, Part.file("image", TestImages.cmykJpeg(24, 16, 0, 255, 255, 0))), "24x16"),
                 accepted("EXIF-rotated JPEG: stored 40x20, upright 20x40", submit(MODEL, Part.file("image",
-                        CorpusImages.exifRotatedJpeg(40, 20))), "20x40"),
-                accepted("GIF", submit(MODEL, Part.file("image", CorpusImages.encode(CorpusImages.filled(12, 9, Color.CYAN), "gif"))), "12x9"),
-                accepted("BMP", submit(MODEL, Part.file("image", CorpusImages.encode(CorpusImages.filled(13, 9, Color.PINK), "bmp"))), "13x9"),
-                accepted("TIFF", submit(MODEL, Part.file("image", CorpusImages.encode(CorpusImages.filled(14, 9, Color.YELLOW), "tiff"))),
+                        TestImages.withExifOrientation(TestImages.encode(TestImages.filled(40, 20, Color.ORANGE), "jpeg"), 6))), "20x40"),
+                accepted("GIF", submit(MODEL, Part.file("image", TestImages.encode(TestImages.filled(12, 9, Color.CYAN), "gif"))), "12x9"),
+                accepted("BMP", submit(MODEL, Part.file("image", TestImages.encode(TestImages.filled(13, 9, Color.PINK), "bmp"))), "13x9"),
+                accepted("TIFF", submit(MODEL, Part.file("image", TestImages.encode(TestImages.filled(14, 9, Color.YELLOW), "tiff"))),
                         "14x9"),
                 // The synthetic model takes no parameters: a param.* field would make the worker fail the job.
                 accepted("JPEG with callback and model version", submit(MODEL, Part.field("callbackUrl", "http://127.0.0.1:9/hook"),
@@ -149,15 +150,15 @@ class EdgeCorpusIT {
                         .getBytes(StandardCharsets.UTF_8))), 415, "unsupported-image"),
                 refused("empty image", submit(MODEL, Part.file("image", new byte[0])), 400, "empty-image"),
                 refused("truncated JPEG", submit(MODEL, Part.file("image", Arrays.copyOf(jpeg, jpeg.length / 2))), 400, "corrupt-image"),
-                refused("PNG with a flipped CRC byte", submit(MODEL, Part.file("image", CorpusImages.withFlippedCrc(png))),
+                refused("PNG with a flipped CRC byte", submit(MODEL, Part.file("image", TestImages.withFlippedCrc(png))),
                         400, "corrupt-image"),
                 refused("decompression bomb: 50000x50000 PNG header", submit(MODEL, Part.file("image",
-                        CorpusImages.pngDeclaring(50_000, 50_000))), 413, "image-too-many-pixels"),
+                        TestImages.pngDeclaring(50_000, 50_000))), 413, "image-too-many-pixels"),
                 refused("image over the byte limit", submit(MODEL, Part.file("image", new byte[MAX_IMAGE_BYTES + 1])),
                         413, "image-too-large"),
                 refused("body over the request limit, by Content-Length", EdgeCorpusIT::announcedHugeBody, 413, "image-too-large"),
                 refused("body over the request limit, chunked", EdgeCorpusIT::chunkedHugeBody, 413, "image-too-large"),
-                refused("good image with a corrupt second image", submit(MODEL, Part.file("image", CorpusImages.png(5, 5, Color.ORANGE)),
+                refused("good image with a corrupt second image", submit(MODEL, Part.file("image", png(5, 5, Color.ORANGE)),
                         Part.file("style", Arrays.copyOf(jpeg, jpeg.length / 3))), 400, "corrupt-image"),
 
                 // refused model names
@@ -427,5 +428,9 @@ class EdgeCorpusIT {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }
+    }
+
+    private static byte[] png(int width, int height, Color colour) {
+        return TestImages.encode(TestImages.filled(width, height, colour), "png");
     }
 }
