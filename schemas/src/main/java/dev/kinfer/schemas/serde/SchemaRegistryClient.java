@@ -19,6 +19,8 @@ import org.apache.avro.Schema;
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int REGISTER_ATTEMPTS = 3;
+    private static final Duration RACE_BACKOFF = Duration.ofMillis(100);
 
     private final URI baseUrl;
     private final HttpClient http;
@@ -36,11 +38,34 @@ public final class SchemaRegistryClient {
     public int register(String subject, Schema schema) {
         Map<Schema, Integer> ids = idBySubjectAndSchema.computeIfAbsent(subject, ignored -> new ConcurrentHashMap<>());
         return ids.computeIfAbsent(schema, ignored -> {
-            JsonNode body = call("POST", "subjects/" + subject + "/versions", Map.of("schema", schema.toString()));
+            JsonNode body = registerRacing(subject, schema);
             int id = body.get("id").asInt();
             schemaById.putIfAbsent(id, schema);
             return id;
         });
+    }
+
+    /**
+     * Apicurio answers 409 ("already exists") to the loser of two concurrent first registrations of one subject; the
+     * registration is idempotent, so asking again returns the winner's id. A lasting 409 (an incompatible schema)
+     * still fails after {@link #REGISTER_ATTEMPTS}.
+     */
+    private JsonNode registerRacing(String subject, Schema schema) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call("POST", "subjects/" + subject + "/versions", Map.of("schema", schema.toString()));
+            } catch (SchemaRegistryException e) {
+                if (e.status() != 409 || attempt == REGISTER_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(RACE_BACKOFF.multipliedBy(attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The schema with this global id, as the writer of a record wrote it. */
