@@ -13,6 +13,7 @@ import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.Point;
 import dev.kinfer.schemas.Timings;
 import dev.kinfer.schemas.Verification;
+import dev.kinfer.store.ContentHash;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.S3Uri;
 import dev.kinfer.worker.model.ModelInput;
@@ -208,7 +209,7 @@ final class BatchRunner {
                     store.put(uri, png, "image/png");
                     return uri;
                 });
-                yield new ImageOutput(new ImageRef(uri.toString(), Digests.sha256(png), "image/png",
+                yield new ImageOutput(new ImageRef(uri.toString(), ContentHash.sha256(png), "image/png",
                         product.image().getWidth(), product.image().getHeight(), (long) png.length));
             }
             case ModelOutput.VectorProduct vector -> new Embedding(floats(vector.vector()));

@@ -3,6 +3,7 @@ package dev.kinfer.worker;
 import dev.kinfer.imaging.ImageDecoder;
 import dev.kinfer.imaging.RejectedImageException;
 import dev.kinfer.schemas.ImageRef;
+import dev.kinfer.store.ContentHash;
 import dev.kinfer.store.ObjectNotFoundException;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.S3Uri;
@@ -49,7 +50,7 @@ final class InputFetcher {
             } catch (ObjectNotFoundException | IllegalArgumentException e) {
                 throw new RequestFailure(ErrorCodes.INPUT_NOT_FOUND, "input " + ref.getUri() + " cannot be found: " + e.getMessage());
             }
-            String sha256 = Digests.sha256(bytes);
+            String sha256 = ContentHash.sha256(bytes);
             if (!sha256.equalsIgnoreCase(ref.getSha256())) {
                 throw new RequestFailure(ErrorCodes.INPUT_MISMATCH, "input " + ref.getUri() + " has sha256 " + sha256
                         + ", the request says " + ref.getSha256());

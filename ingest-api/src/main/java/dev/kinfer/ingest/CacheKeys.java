@@ -1,9 +1,7 @@
 package dev.kinfer.ingest;
 
+import dev.kinfer.store.ContentHash;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,11 +19,6 @@ final class CacheKeys {
         StringBuilder canonical = new StringBuilder().append("model=").append(model).append('\n');
         new TreeMap<>(params).forEach((k, v) -> canonical.append("param.").append(k).append('=').append(v).append('\n'));
         inputHashes.forEach(h -> canonical.append("input=").append(h).append('\n'));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHash.sha256(canonical.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,9 +2,6 @@ package dev.kinfer.ingest;
 
 import dev.kinfer.imaging.ImageDecoder;
 import dev.kinfer.imaging.RejectedImageException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Accepts only images that decode completely, decoded exactly as the worker will decode them ({@link ImageDecoder}:
@@ -45,13 +42,5 @@ final class ImageValidator {
 
     static ApiProblem tooLarge(long maxBytes, String what) {
         return new ApiProblem(413, "image-too-large", "Image too large", what + "; at most " + maxBytes + " bytes are accepted");
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,15 +1,16 @@
 package dev.kinfer.ingest;
 
-import java.util.List;
-import java.util.Map;
-import java.util.LinkedHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kinfer.store.ContentHash;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class ImageValidatorTest {
         assertThat(image.contentType()).isEqualTo("image/png");
         assertThat(image.width()).isEqualTo(40);
         assertThat(image.height()).isEqualTo(30);
-        assertThat(image.sha256()).hasSize(64).isEqualTo(ImageValidator.sha256(png));
+        assertThat(image.sha256()).hasSize(64).isEqualTo(ContentHash.sha256(png));
     }
 
     @Test
@@ -65,7 +66,7 @@ class ImageValidatorTest {
     }
 
     private ValidatedImage validate(byte[] bytes) {
-        return validator.validate(bytes, ImageValidator.sha256(bytes));
+        return validator.validate(bytes, ContentHash.sha256(bytes));
     }
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {

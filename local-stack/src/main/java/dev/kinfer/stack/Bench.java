@@ -6,6 +6,7 @@ import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.store.ContentHash;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -20,12 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -274,7 +273,7 @@ final class Bench {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "jpg", out);
         byte[] bytes = out.toByteArray();
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String sha = ContentHash.sha256(bytes);
         MinioClient s3 = MinioClient.builder().endpoint(stack.s3Endpoint())
                 .credentials(stack.secrets().s3AccessKey(), stack.secrets().s3SecretKey()).build();
         if (!s3.bucketExists(BucketExistsArgs.builder().bucket("kinfer").build())) {
