@@ -1,6 +1,10 @@
 package dev.kinfer.ingest;
 
 import dev.kinfer.catalog.ModelCatalog;
+import dev.kinfer.credentials.KeyRing;
+import dev.kinfer.ingest.auth.Authenticator;
+import dev.kinfer.ingest.auth.Principal;
+import dev.kinfer.ingest.auth.RateLimiter;
 import dev.kinfer.jobs.JobDocument;
 import dev.kinfer.schemas.Callback;
 import dev.kinfer.schemas.ImageRef;
@@ -13,6 +17,7 @@ import dev.kinfer.store.ContentHash;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.store.S3Uri;
+import io.github.bucket4j.TimeMeter;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -49,7 +54,6 @@ public final class IngestApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestApp.class);
     private static final String PARAM_PREFIX = "param.";
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final String DEFAULT_TENANT = "public";
     private static final String PREDICT = ":predict";
     /** Partitions of the results and jobs topics when this instance is the first to need them (as result-sink makes them). */
     private static final int RESULT_PARTITIONS = 4;
@@ -63,6 +67,7 @@ public final class IngestApp implements AutoCloseable {
     private final Admin admin;
     private final ModelDirectory models;
     private final WorkerPresence presence;
+    private final Backlog backlog;
     private final RequestPublisher publisher;
     private final ImageValidator validator;
     private final JobTracker tracker;
@@ -73,6 +78,9 @@ public final class IngestApp implements AutoCloseable {
     private final JobRoutes jobs;
     private final ScheduledExecutorService sweeper;
     private final DecodeBulkhead decodes;
+    private final KeyRing keys;
+    private final Authenticator authenticator;
+    private final RateLimiter rateLimiter;
     private final Javalin http;
 
     private IngestApp(IngestConfig config) {
@@ -81,6 +89,7 @@ public final class IngestApp implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         this.models = new ModelDirectory(admin);
         this.presence = WorkerPresence.fromKafka(admin, config.modelUnavailableAfter());
+        this.backlog = Backlog.fromKafka(admin, config.maxBacklog());
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
         TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, RESULT_PARTITIONS), TopicAdmin.Spec.of(Topics.JOBS,
                 RESULT_PARTITIONS)), Duration.ofSeconds(30));
@@ -93,6 +102,9 @@ public final class IngestApp implements AutoCloseable {
         this.jobs = new JobRoutes(tracker, new JobStatusProxy(config.jobsUrl()), store);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("job-sweeper").daemon().unstarted(r));
         this.decodes = new DecodeBulkhead(config.maxConcurrentDecodes());
+        this.keys = new KeyRing(config.bootstrapServers());
+        this.authenticator = Authenticator.of(config.auth(), keys);
+        this.rateLimiter = new RateLimiter(TimeMeter.SYSTEM_NANOTIME, maxRequestBytes(config), metrics);
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.host = config.host();
@@ -110,12 +122,20 @@ public final class IngestApp implements AutoCloseable {
             javalin.http.prefer405over404 = true;
             // Waiting for results parks a request; virtual threads make that cost no platform thread.
             javalin.concurrency.useVirtualThreads = true;
+            javalin.routes.before(ctx -> {
+                if (!isPublic(ctx.path())) {
+                    authenticator.authenticate(ctx);
+                }
+            });
             javalin.routes.post("/v1/models/{model}/jobs", this::submit);
             javalin.routes.post("/v1/models/{modelAndVerb}", this::predict);
             javalin.routes.get("/v1/jobs/{id}", jobs::status);
             javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
             javalin.routes.get("/v1/models", ctx -> ctx.json(Map.of("models", models.names())));
-            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            javalin.routes.get("/metrics", ctx -> {
+                Authenticator.requireAdmin(ctx);
+                ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
+            });
             javalin.routes.get("/health/live", ctx -> ctx.result("live"));
             javalin.routes.get("/health/ready", ctx -> ctx.result("ready"));
             javalin.routes.exception(ApiProblem.class, (problem, ctx) -> Problems.write(ctx, problem));
@@ -125,6 +145,11 @@ public final class IngestApp implements AutoCloseable {
                 Problems.write(ctx, new ApiProblem(500, "internal-error", "Internal error", "the server failed; see its logs"));
             });
         });
+    }
+
+    /** Health checks answer anyone (probes carry no credentials); so does the API's own description. */
+    private static boolean isPublic(String path) {
+        return path.startsWith("/health/") || path.equals("/openapi.json") || path.equals("/docs") || path.startsWith("/docs/");
     }
 
     /** Two images (content and style, or face and reference) and the form around them. */
@@ -148,9 +173,15 @@ public final class IngestApp implements AutoCloseable {
     }
 
     /** Builds the app and starts listening. */
-    public static IngestApp start(IngestConfig config) {
+    public static IngestApp start(IngestConfig config) throws InterruptedException {
         IngestApp app = new IngestApp(config);
         app.store.ensureBucket();
+        if (!config.auth().enabled()) {
+            log.warn("authentication is OFF (KINFER_AUTH=off): anyone who reaches {}:{} is an admin of tenant 'public'",
+                    config.host(), config.port());
+        } else if (!app.keys.awaitCaughtUp(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("the API keys in " + Topics.KEYS + " could not be read within 30 s");
+        }
         app.follower.start();
         app.sweeper.scheduleWithFixedDelay(app.tracker::sweep, 10, 10, TimeUnit.SECONDS);
         app.http.start();
@@ -212,6 +243,8 @@ public final class IngestApp implements AutoCloseable {
      * always runs: its client asked for a delivery, or for a fresh answer.
      */
     private Outcome accept(Context ctx, String model) {
+        Principal caller = Authenticator.principal(ctx);
+        rateLimiter.admit(ctx, caller, Math.max(0, ctx.contentLength()));
         if (!models.exists(model)) {
             throw new ApiProblem(404, "unknown-model", "Unknown model",
                     "no model named '" + model + "' is deployed; deployed models: " + models.names());
@@ -222,6 +255,7 @@ public final class IngestApp implements AutoCloseable {
             throw new ApiProblem(503, "model-unavailable", "Model unavailable", "no worker has served '" + model + "' for more than "
                     + config.modelUnavailableAfter().toSeconds() + " s; the job would not run");
         }
+        backlog.admit(model);
         if (!ctx.isMultipartFormData()) {
             throw new ApiProblem(415, "multipart-required", "Multipart form required",
                     "send the image as a multipart/form-data part named 'image'");
@@ -247,7 +281,7 @@ public final class IngestApp implements AutoCloseable {
         String pinned = modelVersion(form);
         List<byte[]> bytes = uploads.stream().map(this::read).toList();
         List<String> hashes = bytes.stream().map(ContentHash::sha256).toList();
-        String cacheKey = CacheKeys.of(model, params, hashes);
+        String cacheKey = CacheKeys.of(caller.tenant(), model, params, hashes);
         // The version a result would come from: the pinned one, or the catalogue's current one (unknown: no caching).
         String version = pinned != null ? pinned : catalog.currentVersion(model).orElse(null);
         boolean cacheable = version != null && callbackUrl == null && !bypassesCache(ctx.header("Cache-Control"));
@@ -267,7 +301,7 @@ public final class IngestApp implements AutoCloseable {
         });
         InferenceRequest request = InferenceRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString())
-                .setTenant(DEFAULT_TENANT)
+                .setTenant(caller.tenant())
                 .setModel(model)
                 .setModelVersion(pinned)
                 .setInputs(List.of())
@@ -363,6 +397,7 @@ public final class IngestApp implements AutoCloseable {
         sweeper.shutdownNow();
         follower.close();
         catalog.close();
+        keys.close();
         publisher.close();
         admin.close();
         store.close();

@@ -1,5 +1,6 @@
 package dev.kinfer.ingest;
 
+import dev.kinfer.ingest.auth.AuthConfig;
 import dev.kinfer.store.StoreConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -25,10 +26,14 @@ import java.util.Map;
  *                         ({@code KINFER_CACHE_TTL_SECONDS}, default 3600)
  * @param cacheMaxEntries  most results the cache holds; the least recently used go first ({@code KINFER_CACHE_MAX_ENTRIES},
  *                         default 100000)
+ * @param auth             who may call, and how they prove it ({@code KINFER_AUTH}, {@code KINFER_JWT_*}: {@link AuthConfig})
+ * @param maxBacklog       most requests a model may have waiting (its worker group's consumer lag) before new work for it
+ *                         is refused with 503 {@code model-overloaded} ({@code KINFER_MAX_BACKLOG}, default 10000; 0: no bound)
  */
 public record IngestConfig(String bootstrapServers, String registryUrl, StoreConfig store, String host, int port, String jobsUrl,
                            long maxImageBytes, long maxImagePixels, Duration modelUnavailableAfter,
-                           int maxFormParts, int maxConcurrentDecodes, Duration cacheTtl, int cacheMaxEntries) {
+                           int maxFormParts, int maxConcurrentDecodes, Duration cacheTtl, int cacheMaxEntries,
+                           AuthConfig auth, long maxBacklog) {
     public static IngestConfig fromEnvironment(Map<String, String> env) {
         return new IngestConfig(
                 env.getOrDefault("KINFER_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
@@ -44,6 +49,8 @@ public record IngestConfig(String bootstrapServers, String registryUrl, StoreCon
                 Integer.parseInt(env.getOrDefault("KINFER_MAX_CONCURRENT_DECODES",
                         Integer.toString(Runtime.getRuntime().availableProcessors()))),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("KINFER_CACHE_TTL_SECONDS", "3600"))),
-                Integer.parseInt(env.getOrDefault("KINFER_CACHE_MAX_ENTRIES", "100000")));
+                Integer.parseInt(env.getOrDefault("KINFER_CACHE_MAX_ENTRIES", "100000")),
+                AuthConfig.fromEnvironment(env),
+                Long.parseLong(env.getOrDefault("KINFER_MAX_BACKLOG", "10000")));
     }
 }

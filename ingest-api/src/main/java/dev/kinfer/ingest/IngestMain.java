@@ -11,7 +11,7 @@ public final class IngestMain {
         IngestApp app;
         try {
             app = IngestApp.start(IngestConfig.fromEnvironment(System.getenv()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InterruptedException e) {
             LoggerFactory.getLogger(IngestMain.class).error("ingest-api failed to start: {}", e.getMessage(), e);
             System.exit(1);
             return;

@@ -3,6 +3,7 @@ package dev.kinfer.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinfer.ingest.auth.Authenticator;
 import dev.kinfer.jobs.JobDocument;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
@@ -67,19 +68,20 @@ final class JobRoutes {
     /** {@code GET /v1/jobs/{id}}, waiting up to {@code ?wait=} seconds (or {@code Prefer: wait=}) for the result. */
     void status(Context ctx) {
         String id = RouteParams.jobId(ctx);
-        Optional<InferenceResult> known = tracker.finished(id);
+        String tenant = Authenticator.principal(ctx).tenant();
+        Optional<InferenceResult> known = tracker.finished(id).filter(result -> result.getTenant().equals(tenant));
         if (known.isPresent()) {
             ctx.json(finished(known.get())); // committed and seen here: no need to ask result-sink
             return;
         }
         Duration wait = requestedWait(ctx, Duration.ZERO);
         CompletableFuture<InferenceResult> result = wait.isPositive() ? tracker.result(id) : null; // before asking: misses nothing
-        Current current = current(id);
+        Current current = current(id, tenant);
         if (current.isFinal() || result == null) {
             current.writeTo(ctx);
             return;
         }
-        Optional<InferenceResult> done = await(result, wait);
+        Optional<InferenceResult> done = await(result, wait); // pending for this tenant: the result is this tenant's
         if (done.isPresent()) {
             ctx.json(finished(done.get()));
         } else {
@@ -95,7 +97,7 @@ final class JobRoutes {
     void events(Context ctx) {
         String id = RouteParams.jobId(ctx);
         CompletableFuture<InferenceResult> result = tracker.result(id);
-        Current current = current(id);
+        Current current = current(id, Authenticator.principal(ctx).tenant());
         if (current.status() != 200) {
             current.writeTo(ctx);
             return;
@@ -130,11 +132,14 @@ final class JobRoutes {
         return JobDocument.finished(result, submittedAt, false).render(store);
     }
 
-    /** What is known of a job now: result-sink's answer, or, for a job accepted here that it has not folded in yet, pending. */
-    private Current current(String id) {
-        JobStatusProxy.Answer answer = sink.fetch(id);
+    /**
+     * What is known of a job now: result-sink's answer, or, for a job accepted here that it has not folded in yet,
+     * pending. Another tenant's job is unknown (404), as if it did not exist.
+     */
+    private Current current(String id, String tenant) {
+        JobStatusProxy.Answer answer = sink.fetch(id, tenant);
         if (answer.status() == 404) {
-            Optional<InferenceRequest> accepted = tracker.request(id);
+            Optional<InferenceRequest> accepted = tracker.request(id).filter(request -> request.getTenant().equals(tenant));
             if (accepted.isPresent()) {
                 return new Current(200, "application/json", JobDocument.pending(accepted.get()).render(store).toString().getBytes(StandardCharsets.UTF_8));
             }

@@ -25,9 +25,10 @@ final class JobStatusProxy {
         this.jobsUrl = URI.create(jobsUrl.endsWith("/") ? jobsUrl : jobsUrl + "/");
     }
 
-    Answer fetch(String jobId) {
+    /** The job as result-sink knows it, if it is {@code tenant}'s (another tenant's job is answered 404, as unknown). */
+    Answer fetch(String jobId, String tenant) {
         String id = URLEncoder.encode(jobId, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(jobsUrl.resolve("v1/jobs/" + id)).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(jobsUrl.resolve("v1/jobs/" + id + "?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).GET().build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"),

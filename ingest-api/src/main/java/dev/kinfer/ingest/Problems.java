@@ -16,6 +16,7 @@ final class Problems {
     }
 
     static void write(Context ctx, ApiProblem problem) {
+        problem.headers().forEach(ctx::header);
         if (problem.status() == 503 && ctx.res().getHeader(RETRY_AFTER) == null) {
             // Every 503 is a passing condition (a dependency down, no worker yet): say when to try again.
             ctx.header(RETRY_AFTER, DEFAULT_RETRY_AFTER_SECONDS);

@@ -59,10 +59,11 @@ class ImageValidatorTest {
         b.put("threshold", "0.5");
         b.put("topK", "5");
 
-        assertThat(CacheKeys.of("m", a, List.of("h"))).isEqualTo(CacheKeys.of("m", b, List.of("h")));
-        assertThat(CacheKeys.of("m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("other", a, List.of("h")));
-        assertThat(CacheKeys.of("m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("m", Map.of("topK", "5"), List.of("h")));
-        assertThat(CacheKeys.of("m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("m", a, List.of("h2")));
+        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isEqualTo(CacheKeys.of("t", "m", b, List.of("h")));
+        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("other-tenant", "m", a, List.of("h")));
+        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("t", "other", a, List.of("h")));
+        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("t", "m", Map.of("topK", "5"), List.of("h")));
+        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("t", "m", a, List.of("h2")));
     }
 
     private ValidatedImage validate(byte[] bytes) {

@@ -7,11 +7,17 @@ final class Banner {
 
     static String text(LocalStack stack, StackConfig config) {
         String api = stack.apiUrl();
+        String key = stack.apiKey();
+        String access = key == null
+                ? "AUTHENTICATION IS OFF (--no-auth): anyone who reaches the port can use and administer kinfer"
+                : key + "  (admin of tenant '" + DevKey.TENANT + "'; kept in " + config.dataDir().resolve("api-key") + ")";
+        String auth = key == null ? "" : "-H 'X-API-Key: " + key + "' ";
         return """
 
                 kinfer is up.
 
-                  API              %1$s
+                  API              %1$s   (reference: %1$s/docs)
+                  API key          %6$s
                   models           %1$s/v1/models
                   Kafka            %2$s
                   schema registry  %3$s
@@ -21,35 +27,38 @@ final class Banner {
 
                 Remove the background of a photo:
 
-                  curl -s -F image=@photo.jpg %1$s/v1/models/remove-background/jobs
+                  curl -s %7$s-F image=@photo.jpg %1$s/v1/models/remove-background/jobs
 
                 then poll the job (the answer has its id) until it is SUCCEEDED and open result.output.image.url:
 
-                  curl -s %1$s/v1/jobs/<jobId>
+                  curl -s %7$s%1$s/v1/jobs/<jobId>
 
                 Find the faces in a photo (boxes and eye, nose, mouth and ear keypoints, in the photo's pixels):
 
-                  curl -s -F image=@photo.jpg -F param.threshold=0.8 %1$s/v1/models/detect-faces/jobs
+                  curl -s %7$s-F image=@photo.jpg -F param.threshold=0.8 %1$s/v1/models/detect-faces/jobs
 
                 Upscale a picture x2 (RDN):
 
-                  curl -s -F image=@small.png %1$s/v1/models/upscale/jobs
+                  curl -s %7$s-F image=@small.png %1$s/v1/models/upscale/jobs
 
                 Are two photos one person?
 
-                  curl -s -F image=@me.jpg -F reference=@id-card.jpg %1$s/v1/models/verify-face/jobs
+                  curl -s %7$s-F image=@me.jpg -F reference=@id-card.jpg %1$s/v1/models/verify-face/jobs
 
                 (or register a face with -F param.register=<name>, then send one photo to find who it is)
 
                 Give a photo the colours of a painting (content first, then style):
 
-                  curl -s -F image=@photo.jpg -F style=@painting.jpg %1$s/v1/models/style-transfer/jobs
+                  curl -s %7$s-F image=@photo.jpg -F style=@painting.jpg %1$s/v1/models/style-transfer/jobs
 
+                Or in one call, answered with the result: POST %1$s/v1/models/<model>:predict (same form).
+
+                Keys: ./kinfer keys create --tenant <name> [--requests-per-second N] | list | revoke <id>
                 Models: ./kinfer models list | deploy <dir with manifest.json> | undeploy <name>[:<version>]
                 (workers switch to a new version without a restart; -F modelVersion=<v> pins one).
 
                 Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead (signed: X-Kinfer-Signature).
                 Ctrl-C stops everything.
-                """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir());
+                """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir(), access, auth);
     }
 }

@@ -92,7 +92,7 @@ final class HttpBench {
     private String measure(LocalStack stack, Path modelDir, List<Integer> concurrencies) throws Exception {
         deploy(stack, modelDir);
         stopDemoWorkers(stack);
-        LoadClient kinfer = new LoadClient(stack.apiUrl(), null, MODEL);
+        LoadClient kinfer = new LoadClient(stack.apiUrl(), null, MODEL, stack.apiKey());
         awaitServing(kinfer);
 
         log.info("raw batchPredict loop");
@@ -102,7 +102,7 @@ final class HttpBench {
         int baselinePort = PortGuard.free();
         double rate;
         try (ChildProcess baseline = startBaseline(modelDir, baselinePort)) {
-            LoadClient client = new LoadClient(stack.apiUrl(), "http://127.0.0.1:" + baselinePort, MODEL);
+            LoadClient client = new LoadClient(stack.apiUrl(), "http://127.0.0.1:" + baselinePort, MODEL, stack.apiKey());
             for (int c : concurrencies) {
                 closedLoop(client, Mode.BASELINE, c, images::next, "");
             }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code ./kinfer}: the command-line entry point. */
-@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = {KinferCli.Up.class, ModelsCommand.class, KinferCli.BenchCommand.class},
+@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = {KinferCli.Up.class, ModelsCommand.class, KeysCommand.class, KinferCli.BenchCommand.class},
         description = "Streaming image inference on Kafka.")
 public final class KinferCli {
     public static void main(String[] args) {
@@ -89,6 +90,9 @@ public final class KinferCli {
         @Option(names = "--s3-port", defaultValue = "9000") int s3Port;
         @Option(names = "--registry-port", defaultValue = "8081") int registryPort;
         @Option(names = "--worker-port", defaultValue = "8070") int workerPort;
+        @Option(names = "--no-auth", description = "Accept requests without a key (everyone is an admin of tenant 'public'): "
+                + "for a laptop only, never where others can reach the port.")
+        boolean noAuth;
 
         @Override
         public Integer call() throws Exception {
@@ -98,7 +102,7 @@ public final class KinferCli {
                     new StackConfig.Ports(port, sinkPort, kafkaPort, controllerPort, s3Port, registryPort, workerPort));
             LocalStack stack;
             try {
-                stack = LocalStack.start(config);
+                stack = LocalStack.start(config, noAuth ? Map.of("KINFER_AUTH", "off") : Map.of());
             } catch (IllegalStateException e) {
                 System.err.println("kinfer: " + e.getMessage());
                 return 1;

@@ -65,10 +65,13 @@ final class LoadClient {
     private final String apiUrl;
     private final String baselineUrl;
     private final String model;
+    /** Sent as {@code X-API-Key} to every server (the baseline ignores it: the same header cost on both sides). */
+    private final String apiKey;
     private final AtomicInteger retries = new AtomicInteger();
 
-    LoadClient(String apiUrl, String baselineUrl, String model) {
+    LoadClient(String apiUrl, String baselineUrl, String model, String apiKey) {
         this.apiUrl = apiUrl;
+        this.apiKey = apiKey;
         this.baselineUrl = baselineUrl;
         this.model = model;
     }
@@ -180,7 +183,7 @@ final class LoadClient {
      * (the stream ends with the job). A stream that ends early is followed by one plain {@code GET} of the job.
      */
     private JsonNode events(String jobId) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + "/v1/jobs/" + jobId + "/events"))
+        HttpRequest request = authorized(URI.create(apiUrl + "/v1/jobs/" + jobId + "/events"))
                 .header("Accept", "text/event-stream").timeout(REQUEST_TIMEOUT).GET().build();
         HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = response.body()) {
@@ -233,7 +236,7 @@ final class LoadClient {
                 + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(jpeg);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+        HttpRequest request = authorized(URI.create(url)).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
@@ -250,7 +253,12 @@ final class LoadClient {
     }
 
     private HttpResponse<byte[]> get(String url, Duration timeout) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(authorized(URI.create(url)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        return apiKey == null ? request : request.header("X-API-Key", apiKey);
     }
 
     private static String text(HttpResponse<byte[]> response) {

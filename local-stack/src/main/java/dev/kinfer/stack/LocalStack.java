@@ -53,6 +53,8 @@ public final class LocalStack implements AutoCloseable {
     private ChildProcess registry;
     private String bootstrapServers;
     private String s3Endpoint;
+    /** The development key clients of this stack send; null when authentication is off. */
+    private String apiKey;
 
     private LocalStack(StackConfig config, Map<String, String> ingestSettings) {
         this.config = config;
@@ -239,12 +241,16 @@ public final class LocalStack implements AutoCloseable {
      * Test hook: an ingest-api process on {@code httpPort} with extra settings, not waiting for it and not
      * supervised (the test stops it).
      */
-    ChildProcess startIngest(int httpPort, Map<String, String> settings) throws IOException {
+    ChildProcess startIngest(int httpPort, Map<String, String> settings) throws IOException, InterruptedException {
         return child("ingest-api-" + httpPort, serviceJvm("ingest-api", "512m"), List.of("dev.kinfer.ingest.IngestMain"),
                 ingestEnvironment(httpPort, settings), config.dataDir().resolve("logs"));
     }
 
-    private Map<String, String> ingestEnvironment(int httpPort, Map<String, String> settings) {
+    /** Also makes (or finds) the development key, unless the settings turn authentication off. */
+    private Map<String, String> ingestEnvironment(int httpPort, Map<String, String> settings) throws IOException, InterruptedException {
+        if (!"off".equals(settings.get("KINFER_AUTH")) && apiKey == null) {
+            apiKey = DevKey.ensure(config.dataDir(), bootstrapServers);
+        }
         Map<String, String> env = with(commonEnvironment(), Map.of("KINFER_HTTP_PORT", Integer.toString(httpPort), "KINFER_JOBS_URL", sinkUrl()));
         env.putAll(settings);
         return env;
@@ -355,6 +361,11 @@ public final class LocalStack implements AutoCloseable {
 
     String s3Endpoint() {
         return s3Endpoint;
+    }
+
+    /** The development API key (admin of tenant {@value DevKey#TENANT}), or null when authentication is off. */
+    String apiKey() {
+        return apiKey;
     }
 
     Secrets secrets() {

@@ -246,7 +246,8 @@ class FaultIT {
 
     private static HttpResponse<String> upload(String apiUrl) throws Exception {
         return HTTP.send(MultipartForm.post(URI.create(apiUrl + "/v1/models/" + MODEL + "/jobs"), Map.of(),
-                List.of(new MultipartForm.Part("image", "a.png", "image/png", png(48, 32)))).build(), HttpResponse.BodyHandlers.ofString());
+                List.of(new MultipartForm.Part("image", "a.png", "image/png", png(48, 32)))).header("X-API-Key", stack.apiKey()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static ChildProcess startWorker(String id) throws Exception {

@@ -447,6 +447,7 @@ class PipelineIT {
         assertProblem(submit(MODEL, Map.of("callbackUrl", "ftp://example.org/x"), "fruits.jpg", "image/jpeg", jpeg),
                 400, "invalid-callback-url");
         HttpResponse<String> noFile = HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/models/" + MODEL + "/jobs"))
+                .header("X-API-Key", stack.apiKey())
                 .header("Content-Type", "multipart/form-data; boundary=b")
                 .POST(HttpRequest.BodyPublishers.ofString("--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -528,7 +529,8 @@ class PipelineIT {
         String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
 
         HttpResponse<java.util.stream.Stream<String>> events = HTTP.send(HttpRequest.newBuilder(
-                URI.create(stack.apiUrl() + "/v1/jobs/" + jobId + "/events")).timeout(Duration.ofSeconds(60)).build(),
+                URI.create(stack.apiUrl() + "/v1/jobs/" + jobId + "/events")).header("X-API-Key", stack.apiKey())
+                .timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofLines());
 
         assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
@@ -593,13 +595,18 @@ class PipelineIT {
 
     private static HttpResponse<String> post(String path, Map<String, String> headers, Map<String, String> fields, List<Part> parts)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = MultipartForm.post(URI.create(stack.apiUrl() + path), fields, parts);
+        HttpRequest.Builder request = MultipartForm.post(URI.create(stack.apiUrl() + path), fields, parts).header("X-API-Key", stack.apiKey());
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET of the API (with the stack's key) or of a presigned object URL (without: it carries its own signature). */
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (url.startsWith(stack.apiUrl())) {
+            request.header("X-API-Key", stack.apiKey());
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String code) throws IOException {

@@ -160,11 +160,13 @@ class SupervisionIT {
 
     private static HttpResponse<String> submit(String model, List<Part> parts) throws IOException, InterruptedException {
         return HTTP.send(MultipartForm.post(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"), Map.of(), parts)
+                .header("X-API-Key", stack.apiKey())
                 // Every submission here must reach a worker (or be refused for having none), not the result cache.
                 .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("X-API-Key", stack.apiKey()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -90,8 +90,14 @@ public final class SinkApp implements AutoCloseable {
         }
         ReadOnlyKeyValueStore<String, JobState> jobs = streams.store(
                 StoreQueryParameters.fromNameAndType(JobTopology.JOBS_STORE, QueryableStoreTypes.keyValueStore()));
+        String tenant = ctx.queryParam("tenant");
+        if (tenant == null) {
+            problem(ctx, 400, "tenant-required", "Tenant required", "ask as ingest-api does: ?tenant=<the caller's tenant>");
+            return;
+        }
         JobState state = jobs.get(ctx.pathParam("id"));
-        if (state == null) {
+        // ingest-api asks on behalf of a tenant: another tenant's job must look exactly like no job.
+        if (state == null || !tenant.equals(state.tenant())) {
             problem(ctx, 404, "unknown-job", "Unknown job", "no job with id " + ctx.pathParam("id"));
             return;
         }

@@ -27,6 +27,12 @@ public final class Topics {
     public static final String MODELS = "kinfer.models";
 
     /**
+     * The API keys, compacted: one record per key, keyed by the key's id, its value the key's tenant, limits and
+     * the sha256 of the secret (JSON; never the secret itself); a tombstone revokes the key.
+     */
+    public static final String KEYS = "kinfer.keys";
+
+    /**
      * The face gallery, compacted: one record per registered person, keyed {@code <tenant>/<subject>}, its value
      * the face descriptor (JSON); written by the face worker in the transaction of the registering request.
      */

@@ -1,0 +1,346 @@
+package dev.kinfer.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.kinfer.credentials.KeyAdmin;
+import dev.kinfer.credentials.Limits;
+import dev.kinfer.stack.MultipartForm.Part;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The edge against the real stack: every route but health needs a credential (API key or JWT), tenants see only
+ * their own jobs and faces, a key is held to its rate, revoked keys stop working, admin-only routes refuse others,
+ * and a model whose workers are too far behind refuses new work.
+ */
+class AuthIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path PHOTOS = TestPhotos.OPENCV;
+    private static final String JWT_ISSUER = "https://idp.test";
+    /** Above the few transaction markers a drained topic still counts as lag (one per partition at most). */
+    private static final int MAX_BACKLOG = 8;
+
+    private static LocalStack stack;
+    private static Path cacheDir;
+    private static String jwtSecret;
+    private static KeyAdmin keys;
+    private static String alice;
+    private static String bob;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        StackConfig config = TestStacks.fresh("it-auth");
+        cacheDir = config.cacheDir();
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        jwtSecret = Base64.getEncoder().encodeToString(secret);
+        stack = LocalStack.start(config, Map.of("KINFER_JWT_HS256_SECRET", jwtSecret, "KINFER_JWT_ISSUER", JWT_ISSUER,
+                "KINFER_MAX_BACKLOG", Integer.toString(MAX_BACKLOG)));
+        keys = new KeyAdmin(stack.bootstrapServers(), Clock.systemUTC());
+        alice = keys.create("alice-corp", "it", false, Limits.UNLIMITED).text();
+        bob = keys.create("bob-corp", "it", false, Limits.UNLIMITED).text();
+        awaitAccepted(bob);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (keys != null) {
+            keys.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyRouteButHealthNeedsACredential() throws Exception {
+        List<HttpRequest.Builder> routes = List.of(
+                request("/v1/models/detect-faces/jobs").POST(HttpRequest.BodyPublishers.noBody()),
+                request("/v1/models/detect-faces:predict").POST(HttpRequest.BodyPublishers.noBody()),
+                request("/v1/jobs/00000000-0000-0000-0000-000000000000"),
+                request("/v1/jobs/00000000-0000-0000-0000-000000000000/events"),
+                request("/v1/models"),
+                request("/metrics"),
+                request("/no/such/route"));
+        for (HttpRequest.Builder route : routes) {
+            HttpResponse<String> none = HTTP.send(route.copy().build(), HttpResponse.BodyHandlers.ofString());
+            assertProblem(none, 401, "unauthenticated");
+            assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(c -> assertThat(c).startsWith("Bearer realm="));
+            HttpResponse<String> forged = HTTP.send(route.copy().header("X-API-Key", "kf_0123456789ab_" + "A".repeat(43)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertProblem(forged, 401, "invalid-credential");
+            assertThat(forged.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(c -> assertThat(c).contains("invalid_token"));
+            assertProblem(HTTP.send(route.copy().header("Authorization", "Basic dXNlcjpwYXNz").build(), HttpResponse.BodyHandlers.ofString()),
+                    401, "unauthenticated");
+            assertProblem(HTTP.send(route.copy().header("Authorization", "Bearer not-a-jwt").build(), HttpResponse.BodyHandlers.ofString()),
+                    401, "invalid-credential");
+        }
+        for (String health : List.of("/health/live", "/health/ready")) {
+            assertThat(HTTP.send(request(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+        // Both ways of sending a key work.
+        assertThat(HTTP.send(request("/v1/models").header("Authorization", "Bearer " + alice).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(get("/v1/models", alice).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void adminRoutesRefuseOtherKeys() throws Exception {
+        assertProblem(get("/metrics", alice), 403, "forbidden");
+        HttpResponse<String> metrics = get("/metrics", stack.apiKey());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("kinfer_cache_total");
+    }
+
+    @Test
+    void jobsAreVisibleOnlyToTheirTenant() throws Exception {
+        byte[] photo = Files.readAllBytes(PHOTOS.resolve("fruits.jpg"));
+        HttpResponse<String> done = predict("detect-faces", alice, photo, Map.of(), true);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        String jobId = JSON.readTree(done.body()).path("jobId").asText();
+
+        assertThat(get("/v1/jobs/" + jobId, alice).statusCode()).isEqualTo(200);
+        assertProblem(get("/v1/jobs/" + jobId, bob), 404, "unknown-job");
+        assertProblem(get("/v1/jobs/" + jobId + "?wait=1", bob), 404, "unknown-job");
+        assertProblem(get("/v1/jobs/" + jobId + "/events", bob), 404, "unknown-job");
+        // Once result-sink has folded the job in, it answers the same way.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertProblem(get("/v1/jobs/" + jobId, bob), 404, "unknown-job");
+            assertThat(get("/v1/jobs/" + jobId, alice).statusCode()).isEqualTo(200);
+        });
+        // The result cache is per tenant: the same request answers Alice from it, and runs anew for Bob.
+        JsonNode again = JSON.readTree(predict("detect-faces", alice, photo, Map.of(), true).body());
+        assertThat(again.path("cached").asBoolean()).isTrue();
+        JsonNode bobs = JSON.readTree(predict("detect-faces", bob, photo, Map.of(), true).body());
+        assertThat(bobs.path("cached").asBoolean()).isFalse();
+        assertThat(bobs.path("jobId").asText()).isNotEqualTo(jobId);
+        assertThat(get("/v1/jobs/" + bobs.path("jobId").asText(), alice).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void faceGalleriesArePerTenant() throws Exception {
+        BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(TestPhotos.astronaut(cacheDir)));
+        byte[] registration = png(portrait);
+        byte[] closer = png(scaled(portrait.getSubimage(60, 0, 400, 400)));
+        byte[] intruder = png(scaled(ImageIO.read(PHOTOS.resolve("messi5.jpg").toFile()).getSubimage(175, 40, 120, 120)));
+
+        assertSucceeded(predict("verify-face", alice, registration, Map.of("param.register", "eileen")));
+        // Bob registers his own "eileen": another person, in his gallery only.
+        assertSucceeded(predict("verify-face", bob, intruder, Map.of("param.register", "eileen")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode checked = JSON.readTree(predict("verify-face", alice, closer, Map.of("param.subject", "eileen")).body());
+            assertThat(checked.at("/result/output/matched").asBoolean()).as(checked.toString()).isTrue();
+            // Bob's "eileen" is his own registration (another face): checked, and not matched.
+            JsonNode bobsCheck = JSON.readTree(predict("verify-face", bob, closer, Map.of("param.subject", "eileen")).body());
+            assertThat(bobsCheck.path("status").asText()).as(bobsCheck.toString()).isEqualTo("SUCCEEDED");
+            assertThat(bobsCheck.at("/result/output/matched").asBoolean()).as(bobsCheck.toString()).isFalse();
+        });
+        JsonNode unknown = JSON.readTree(predict("verify-face", bob, closer, Map.of("param.subject", "nobody")).body());
+        assertThat(unknown.at("/result/error/code").asText()).isEqualTo("unknown-subject");
+    }
+
+    @Test
+    void aKeyPastItsRateIsHeldToItWithinFivePercent() throws Exception {
+        double rate = 5;
+        int burst = 5;
+        String limited = keys.create("limited", "it", false, new Limits(rate, burst, 0)).text();
+        awaitAccepted(limited); // reading takes no token: only submissions are limited
+        Duration run = Duration.ofSeconds(8);
+        AtomicInteger admitted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        List<HttpResponse<String>> refusals = new ArrayList<>();
+        Instant start = Instant.now();
+        try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                running.add(clients.submit(() -> {
+                    while (Duration.between(start, Instant.now()).compareTo(run) < 0) {
+                        // An unknown model: admitted requests are answered 404 at once, so only the limiter sets the pace.
+                        HttpResponse<String> answer = HTTP.send(request("/v1/models/no-such-model/jobs").header("X-API-Key", limited)
+                                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                        if (answer.statusCode() == 429) {
+                            refused.incrementAndGet();
+                            synchronized (refusals) {
+                                refusals.add(answer);
+                            }
+                        } else {
+                            assertThat(answer.statusCode()).isEqualTo(404);
+                            admitted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : running) {
+                client.get();
+            }
+        }
+        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+        double expected = burst + rate * seconds;
+        assertThat(refused.get()).as("the key was driven past its rate").isGreaterThan(admitted.get());
+        assertThat((double) admitted.get()).as("admitted in %.2f s at %s/s with a burst of %d", seconds, rate, burst)
+                .isBetween(expected * 0.95, expected * 1.05);
+        HttpResponse<String> refusal = refusals.getFirst();
+        assertProblem(refusal, 429, "rate-limited");
+        assertThat(refusal.headers().firstValueAsLong("Retry-After").orElse(0)).isBetween(1L, 2L);
+        assertThat(refusal.headers().firstValue("RateLimit-Limit")).hasValue(Integer.toString(burst));
+        assertThat(refusal.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+        assertThat(refusal.headers().firstValue("RateLimit-Reset")).isPresent();
+    }
+
+    @Test
+    void jwtsNameTheirTenantAndAreCheckedFully() throws Exception {
+        String token = jwt("carol-corp", Instant.now().plusSeconds(300), JWT_ISSUER);
+        HttpResponse<String> done = predict("detect-faces", "Bearer " + token, Files.readAllBytes(PHOTOS.resolve("fruits.jpg")), Map.of());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        String jobId = JSON.readTree(done.body()).path("jobId").asText();
+        assertThat(send(request("/v1/jobs/" + jobId), "Bearer " + jwt("carol-corp", Instant.now().plusSeconds(60), JWT_ISSUER))
+                .statusCode()).isEqualTo(200);
+        assertProblem(get("/v1/jobs/" + jobId, alice), 404, "unknown-job");
+        assertProblem(send(request("/v1/models"), "Bearer " + jwt("carol-corp", Instant.now().minusSeconds(600), JWT_ISSUER)),
+                401, "invalid-credential");
+        assertProblem(send(request("/v1/models"), "Bearer " + jwt("carol-corp", Instant.now().plusSeconds(300), "https://other.test")),
+                401, "invalid-credential");
+        // A JWT is never an admin.
+        assertProblem(send(request("/metrics"), "Bearer " + token), 403, "forbidden");
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedMomentsLater() throws Exception {
+        KeyAdmin.Issued issued = keys.create("dora-corp", "it", false, Limits.UNLIMITED);
+        awaitAccepted(issued.text());
+        keys.revoke(issued.key().id());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertProblem(get("/v1/models", issued.text()), 401, "invalid-credential"));
+    }
+
+    @Test
+    void aModelTooFarBehindRefusesNewWork() throws Exception {
+        ChildProcess worker = stack.worker(DemoModels.UPSCALE);
+        byte[] small = png(new BufferedImage(24, 24, BufferedImage.TYPE_INT_RGB));
+        signal("STOP", worker);
+        try {
+            for (int i = 0; i <= MAX_BACKLOG; i++) {
+                HttpResponse<String> queued = submit(DemoModels.UPSCALE, alice, small);
+                assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+            }
+            HttpResponse<String> refused = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> submit(DemoModels.UPSCALE, alice, small), answer -> answer.statusCode() == 503);
+            assertProblem(refused, 503, "model-overloaded");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            // Other models are not affected.
+            assertThat(submit(DemoModels.FACE_DETECTION, alice, small).statusCode()).isEqualTo(202);
+        } finally {
+            signal("CONT", worker);
+        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> submit(DemoModels.UPSCALE, alice, small).statusCode() == 202);
+    }
+
+    private static void signal(String signal, ChildProcess process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
+    private static void awaitAccepted(String key) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> get("/v1/models", key).statusCode() == 200);
+    }
+
+    private static String jwt(String tenant, Instant expires, String issuer) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject("someone").issuer(issuer)
+                .claim("tenant", tenant).expirationTime(Date.from(expires)).build());
+        jwt.sign(new MACSigner(jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).timeout(Duration.ofSeconds(60));
+    }
+
+    private static HttpResponse<String> get(String path, String key) throws Exception {
+        return HTTP.send(request(path).header("X-API-Key", key).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** With {@code credential} as the Authorization header ("Bearer ..."). */
+    private static HttpResponse<String> send(HttpRequest.Builder request, String credential) throws Exception {
+        return HTTP.send(request.header("Authorization", credential).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code :predict} without the cache; {@code credential} is a key, or "Bearer <jwt>". */
+    private static HttpResponse<String> predict(String model, String credential, byte[] image, Map<String, String> fields) throws Exception {
+        return predict(model, credential, image, fields, false);
+    }
+
+    private static HttpResponse<String> predict(String model, String credential, byte[] image, Map<String, String> fields, boolean cache)
+            throws Exception {
+        HttpRequest.Builder request = MultipartForm.post(URI.create(stack.apiUrl() + "/v1/models/" + model + ":predict"), fields,
+                List.of(new Part("image", "photo", "application/octet-stream", image)));
+        if (!cache) {
+            request.header("Cache-Control", "no-cache");
+        }
+        return HTTP.send((credential.startsWith("Bearer ") ? request.header("Authorization", credential) : request.header("X-API-Key", credential))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> submit(String model, String key, byte[] image) throws Exception {
+        return HTTP.send(MultipartForm.post(URI.create(stack.apiUrl() + "/v1/models/" + model + "/jobs"), Map.of(),
+                List.of(new Part("image", "i.png", "image/png", image))).header("X-API-Key", key).header("Cache-Control", "no-cache").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String code) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).path("code").asText()).isEqualTo(code);
+    }
+
+    private static void assertSucceeded(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("status").asText()).as(response.body()).isEqualTo("SUCCEEDED");
+    }
+
+    private static byte[] png(BufferedImage image) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    private static BufferedImage scaled(BufferedImage image) {
+        BufferedImage out = new BufferedImage(500, 500, BufferedImage.TYPE_INT_RGB);
+        var g = out.createGraphics();
+        g.drawImage(image, 0, 0, 500, 500, null);
+        g.dispose();
+        return out;
+    }
+}
