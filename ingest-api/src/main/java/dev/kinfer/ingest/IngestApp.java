@@ -1,5 +1,7 @@
 package dev.kinfer.ingest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.credentials.KeyRing;
 import dev.kinfer.ingest.auth.Authenticator;
@@ -42,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -52,8 +55,10 @@ import org.slf4j.LoggerFactory;
 /** The ingest-api's HTTP routes and the objects behind them, wired in one place that tests reuse. */
 public final class IngestApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestApp.class);
-    private static final String PARAM_PREFIX = "param.";
-    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long an {@code Idempotency-Key} answers retries, and how many are remembered. */
+    private static final Duration IDEMPOTENCY_KEEP = Duration.ofHours(24);
+    private static final int IDEMPOTENCY_MAX_KEYS = 100_000;
     private static final String PREDICT = ":predict";
     /** Partitions of the results and jobs topics when this instance is the first to need them (as result-sink makes them). */
     private static final int RESULT_PARTITIONS = 4;
@@ -81,6 +86,9 @@ public final class IngestApp implements AutoCloseable {
     private final KeyRing keys;
     private final Authenticator authenticator;
     private final RateLimiter rateLimiter;
+    private final Uploads uploads;
+    private final SubmissionReader submissions;
+    private final IdempotencyKeys idempotency;
     private final Javalin http;
 
     private IngestApp(IngestConfig config) {
@@ -105,6 +113,9 @@ public final class IngestApp implements AutoCloseable {
         this.keys = new KeyRing(config.bootstrapServers());
         this.authenticator = Authenticator.of(config.auth(), keys);
         this.rateLimiter = new RateLimiter(TimeMeter.SYSTEM_NANOTIME, maxRequestBytes(config), metrics);
+        this.uploads = new Uploads(store, config.maxImageBytes(), Clock.systemUTC());
+        this.submissions = new SubmissionReader(config, validator, uploads);
+        this.idempotency = new IdempotencyKeys(Clock.systemUTC(), IDEMPOTENCY_KEEP, IDEMPOTENCY_MAX_KEYS);
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.host = config.host();
@@ -129,6 +140,7 @@ public final class IngestApp implements AutoCloseable {
             });
             javalin.routes.post("/v1/models/{model}/jobs", this::submit);
             javalin.routes.post("/v1/models/{modelAndVerb}", this::predict);
+            javalin.routes.post("/v1/uploads", this::createUpload);
             javalin.routes.get("/v1/jobs/{id}", jobs::status);
             javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
             javalin.routes.get("/v1/models", ctx -> ctx.json(Map.of("models", models.names())));
@@ -198,18 +210,18 @@ public final class IngestApp implements AutoCloseable {
      * cache, the finished job at once (200).
      */
     private void submit(Context ctx) {
-        switch (accept(ctx, RouteParams.model(ctx))) {
-            case Outcome.Cached cached -> ctx.status(200).json(JobDocument.finished(cached.result(), null, true).render(store));
+        respond(ctx, RouteParams.model(ctx), outcome -> switch (outcome) {
+            case Outcome.Cached cached -> new Answer(200, null, JobDocument.finished(cached.result(), null, true).render(store));
             case Outcome.Running running -> {
                 String self = "/v1/jobs/" + running.jobId();
-                Map<String, Object> body = new LinkedHashMap<>();
+                ObjectNode body = JSON.createObjectNode();
                 body.put("jobId", running.jobId());
                 body.put("model", running.request().getModel());
-                body.put("status", "PENDING");
-                body.put("links", Map.of("self", self));
-                ctx.status(202).header("Location", self).json(body);
+                body.put("status", JobDocument.PENDING);
+                body.putObject("links").put("self", self);
+                yield new Answer(202, self, body);
             }
-        }
+        });
     }
 
     /** {@code POST /v1/models/{model}:predict}: one call, answered with the result when it comes within the wait. */
@@ -219,10 +231,15 @@ public final class IngestApp implements AutoCloseable {
             throw new ApiProblem(404, "not-found", "Not found", "no route POST " + ctx.path() + "; did you mean /v1/models/{model}"
                     + PREDICT + " or /v1/models/{model}/jobs?");
         }
-        switch (accept(ctx, RouteParams.modelName(target.substring(0, target.length() - PREDICT.length())))) {
-            case Outcome.Cached cached -> ctx.status(200).json(JobDocument.finished(cached.result(), null, true).render(store));
-            case Outcome.Running running -> jobs.answerWhenDone(ctx, running.jobId(), running.request(), running.result());
-        }
+        respond(ctx, RouteParams.modelName(target.substring(0, target.length() - PREDICT.length())), outcome -> switch (outcome) {
+            case Outcome.Cached cached -> new Answer(200, null, JobDocument.finished(cached.result(), null, true).render(store));
+            case Outcome.Running running -> jobs.whenDone(ctx, running.jobId(), running.request(), running.result());
+        });
+    }
+
+    /** {@code POST /v1/uploads}: a presigned PUT URL for one large image, to name in a JSON job body. */
+    private void createUpload(Context ctx) {
+        ctx.status(201).json(uploads.create(Authenticator.principal(ctx).tenant()));
     }
 
     /** What a submission came to. */
@@ -237,12 +254,11 @@ public final class IngestApp implements AutoCloseable {
     }
 
     /**
-     * Everything a submission does: checks the form, answers from the result cache when it can (before any
-     * decoding: the cache is keyed by the bytes' hashes), joins an identical run in flight, or validates the images,
-     * stores them once and publishes the request. A request with a callback, or {@code Cache-Control: no-cache},
-     * always runs: its client asked for a delivery, or for a fresh answer.
+     * Everything a submission does before its answer: the caller's rate, the model's state, reading the submission,
+     * then {@link #accept}. With an {@code Idempotency-Key}, a retry of an accepted submission is answered as the
+     * first was (marked {@code Idempotent-Replayed}), even on another instance (the job id is derived from the key).
      */
-    private Outcome accept(Context ctx, String model) {
+    private void respond(Context ctx, String model, Function<Outcome, Answer> answering) {
         Principal caller = Authenticator.principal(ctx);
         rateLimiter.admit(ctx, caller, Math.max(0, ctx.contentLength()));
         if (!models.exists(model)) {
@@ -250,41 +266,55 @@ public final class IngestApp implements AutoCloseable {
                     "no model named '" + model + "' is deployed; deployed models: " + models.names());
         }
         if (!presence.available(model)) {
-            // Set before throwing: the problem handler writes the body and keeps the headers already set.
-            ctx.header("Retry-After", Long.toString(presence.retryAfter().toSeconds()));
             throw new ApiProblem(503, "model-unavailable", "Model unavailable", "no worker has served '" + model + "' for more than "
-                    + config.modelUnavailableAfter().toSeconds() + " s; the job would not run");
+                    + config.modelUnavailableAfter().toSeconds() + " s; the job would not run")
+                    .header("Retry-After", Long.toString(presence.retryAfter().toSeconds()));
         }
         backlog.admit(model);
-        if (!ctx.isMultipartFormData()) {
-            throw new ApiProblem(415, "multipart-required", "Multipart form required",
-                    "send the image as a multipart/form-data part named 'image'");
+        String idempotencyKey = ctx.header(IdempotencyKeys.HEADER);
+        if (idempotencyKey != null) {
+            IdempotencyKeys.validate(idempotencyKey);
         }
-        UploadForm form = UploadForm.parse(ctx, config.maxFormParts(), config.maxImageBytes());
-        List<UploadedFile> images = form.files("image");
-        if (images.isEmpty()) {
-            throw new ApiProblem(400, "missing-image", "Image missing", "expected a file part named 'image'");
+        Submission submission = submissions.read(ctx, caller.tenant());
+        String cacheKey = CacheKeys.of(caller.tenant(), model, submission.params(), submission.hashes());
+        if (idempotencyKey == null) {
+            answering.apply(accept(ctx, caller, model, submission, cacheKey, UUID.randomUUID().toString())).writeTo(ctx);
+            return;
         }
-        if (images.size() > 1) {
-            throw new ApiProblem(400, "too-many-images", "Too many images", "expected one file part named 'image', got " + images.size());
+        switch (idempotency.claim(caller.tenant(), idempotencyKey, submission.fingerprint(model, cacheKey))) {
+            case IdempotencyKeys.Claim.Replay replay -> {
+                ctx.header("Idempotent-Replayed", "true");
+                replay.answer().writeTo(ctx);
+            }
+            case IdempotencyKeys.Claim.Fresh fresh -> {
+                String jobId = IdempotencyKeys.jobId(caller.tenant(), idempotencyKey);
+                try {
+                    Optional<Answer> elsewhere = jobs.existing(jobId, caller.tenant());
+                    if (elsewhere.isPresent()) {
+                        ctx.header("Idempotent-Replayed", "true"); // accepted before, through another instance
+                    }
+                    Answer answer = elsewhere.orElseGet(() -> answering.apply(accept(ctx, caller, model, submission, cacheKey, jobId)));
+                    idempotency.complete(fresh, answer);
+                    answer.writeTo(ctx);
+                } catch (RuntimeException e) {
+                    idempotency.release(fresh);
+                    throw e;
+                }
+            }
         }
-        // A second image: the style of a style transfer, or the face to compare with in a verification.
-        List<UploadedFile> uploads = new ArrayList<>(images);
-        uploads.addAll(form.files("style"));
-        uploads.addAll(form.files("reference"));
-        if (uploads.size() > 2) {
-            throw new ApiProblem(400, "too-many-images", "Too many images", "expected at most one file part named 'style' or 'reference'");
-        }
-        // The cheap checks first, so a bad field costs no decoding.
-        String callbackUrl = CallbackUrls.validate(form.field("callbackUrl"));
-        Map<String, String> params = params(form);
-        String pinned = modelVersion(form);
-        List<byte[]> bytes = uploads.stream().map(this::read).toList();
-        List<String> hashes = bytes.stream().map(ContentHash::sha256).toList();
-        String cacheKey = CacheKeys.of(caller.tenant(), model, params, hashes);
+    }
+
+    /**
+     * Answers from the result cache when it can (before any decoding: the cache is keyed by the bytes' hashes),
+     * joins an identical run in flight, or validates the images, stores them once and publishes the request. A
+     * request with a callback, or {@code Cache-Control: no-cache}, always runs: its client asked for a delivery, or
+     * for a fresh answer.
+     */
+    private Outcome accept(Context ctx, Principal caller, String model, Submission submission, String cacheKey, String jobId) {
+        String pinned = submission.pinnedVersion();
         // The version a result would come from: the pinned one, or the catalogue's current one (unknown: no caching).
         String version = pinned != null ? pinned : catalog.currentVersion(model).orElse(null);
-        boolean cacheable = version != null && callbackUrl == null && !bypassesCache(ctx.header("Cache-Control"));
+        boolean cacheable = version != null && submission.callbackUrl() == null && !bypassesCache(ctx.header("Cache-Control"));
         if (cacheable) {
             Optional<InferenceResult> hit = cache.hit(cacheKey, version);
             if (hit.isPresent()) {
@@ -294,19 +324,19 @@ public final class IngestApp implements AutoCloseable {
         // Everything is validated before anything is stored: a bad second image must not leave the first behind.
         List<ValidatedImage> inputs = decodes.run(ctx, () -> {
             List<ValidatedImage> validated = new ArrayList<>();
-            for (int i = 0; i < bytes.size(); i++) {
-                validated.add(validator.validate(bytes.get(i), hashes.get(i)));
+            for (int i = 0; i < submission.images().size(); i++) {
+                validated.add(validator.validate(submission.images().get(i), submission.hashes().get(i)));
             }
             return validated;
         });
         InferenceRequest request = InferenceRequest.newBuilder()
-                .setRequestId(UUID.randomUUID().toString())
+                .setRequestId(jobId)
                 .setTenant(caller.tenant())
                 .setModel(model)
                 .setModelVersion(pinned)
                 .setInputs(List.of())
-                .setParams(params)
-                .setCallback(callbackUrl == null ? null : new Callback(callbackUrl, "default"))
+                .setParams(submission.params())
+                .setCallback(submission.callbackUrl() == null ? null : new Callback(submission.callbackUrl(), "default"))
                 .setSubmittedAt(Instant.now())
                 .setCacheKey(cacheKey)
                 .build();
@@ -330,6 +360,7 @@ public final class IngestApp implements AutoCloseable {
             result.completeExceptionally(e); // requests that joined this run get its refusal, and the next one leads
             throw e;
         }
+        submission.uploadIds().forEach(id -> uploads.remove(caller.tenant(), id));
         ValidatedImage image = inputs.getFirst();
         log.info("accepted job {} for {} ({} bytes, {}x{})", request.getRequestId(), model, image.bytes().length,
                 image.width(), image.height());
@@ -355,40 +386,6 @@ public final class IngestApp implements AutoCloseable {
         }
         return new ImageRef(uri.toString(), image.sha256(), image.contentType(), image.width(), image.height(),
                 (long) image.bytes().length);
-    }
-
-    private byte[] read(UploadedFile file) {
-        if (file.size() > config.maxImageBytes()) {
-            throw validator.tooLarge(file.size());
-        }
-        try (InputStream in = file.content()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new ApiProblem(400, "invalid-multipart", "Upload unreadable", e.getMessage());
-        }
-    }
-
-    /** An optional form field pinning the model version; the worker says if no such version is deployed. */
-    private static String modelVersion(UploadForm form) {
-        String version = form.field("modelVersion");
-        if (version == null || version.isBlank()) {
-            return null;
-        }
-        if (!VERSION.matcher(version).matches()) {
-            throw new ApiProblem(400, "invalid-model-version", "Invalid model version", "modelVersion must match " + VERSION);
-        }
-        return version;
-    }
-
-    /** Model parameters come as form fields named {@code param.<name>}. */
-    private static Map<String, String> params(UploadForm form) {
-        Map<String, String> params = new TreeMap<>();
-        form.fields().forEach((name, values) -> {
-            if (name.startsWith(PARAM_PREFIX) && !values.isEmpty()) {
-                params.put(name.substring(PARAM_PREFIX.length()), values.getFirst());
-            }
-        });
-        return params;
     }
 
     @Override

@@ -53,15 +53,27 @@ final class JobRoutes {
      * Answers a just-accepted job (or the identical one it joined, {@code jobId}): 200 with its result if it comes
      * within the wait, else 202 and it goes on.
      */
-    void answerWhenDone(Context ctx, String jobId, InferenceRequest request, CompletableFuture<InferenceResult> result) {
+    Answer whenDone(Context ctx, String jobId, InferenceRequest request, CompletableFuture<InferenceResult> result) {
         Duration wait = requestedWait(ctx, DEFAULT_WAIT);
         long submittedAt = request.getSubmittedAt().toEpochMilli();
         Optional<InferenceResult> done = await(result, wait);
         if (done.isPresent()) {
-            ctx.status(200).json(JobDocument.finished(done.get(), submittedAt, false).render(store));
-        } else {
-            ctx.status(202).header("Location", "/v1/jobs/" + jobId)
-                    .json(new JobDocument(jobId, request.getModel(), JobDocument.PENDING, submittedAt, null, null, false).render(store));
+            return new Answer(200, null, JobDocument.finished(done.get(), submittedAt, false).render(store));
+        }
+        return new Answer(202, "/v1/jobs/" + jobId,
+                new JobDocument(jobId, request.getModel(), JobDocument.PENDING, submittedAt, null, null, false).render(store));
+    }
+
+    /** A job of {@code tenant} that exists already (accepted here or elsewhere), as its document now: 200 once final, else 202. */
+    Optional<Answer> existing(String jobId, String tenant) {
+        Current current = current(jobId, tenant);
+        if (current.status() != 200) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Answer(current.isFinal() ? 200 : 202, "/v1/jobs/" + jobId, (ObjectNode) JSON.readTree(current.body())));
+        } catch (IOException e) {
+            throw new IllegalStateException("result-sink answered a job that is not JSON", e);
         }
     }
 

@@ -269,6 +269,77 @@ class AuthIT {
                 .until(() -> submit(DemoModels.UPSCALE, alice, small).statusCode() == 202);
     }
 
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswer() throws Exception {
+        byte[] photo = png(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB));
+        byte[] another = png(new BufferedImage(30, 40, BufferedImage.TYPE_INT_RGB));
+        HttpResponse<String> first = keyed(alice, "retry-1", photo);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        String jobId = JSON.readTree(first.body()).path("jobId").asText();
+
+        HttpResponse<String> retry = keyed(alice, "retry-1", photo);
+        assertThat(retry.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(retry.body()).path("jobId").asText()).isEqualTo(jobId);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertProblem(keyed(alice, "retry-1", another), 409, "idempotency-key-reused");
+        // The same key is another tenant's own.
+        HttpResponse<String> bobs = keyed(bob, "retry-1", photo);
+        assertThat(bobs.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(bobs.body()).path("jobId").asText()).isNotEqualTo(jobId);
+        // Exactly one job ran for the key.
+        JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(get("/v1/jobs/" + jobId + "?wait=5", alice).body()),
+                job -> job.has("result"));
+        assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertProblem(HTTP.send(MultipartForm.post(URI.create(stack.apiUrl() + "/v1/models/detect-faces/jobs"), Map.of(),
+                List.of(new Part("image", "i.png", "image/png", photo))).header("X-API-Key", alice).header("Idempotency-Key", "has space")
+                .build(), HttpResponse.BodyHandlers.ofString()), 400, "invalid-idempotency-key");
+    }
+
+    @Test
+    void aLargeImageGoesStraightToTheStoreThenAJobNamesIt() throws Exception {
+        byte[] photo = Files.readAllBytes(PHOTOS.resolve("messi5.jpg"));
+        String uploadId = upload(alice, photo);
+
+        HttpResponse<String> done = HTTP.send(request("/v1/models/detect-faces:predict").header("X-API-Key", alice)
+                .header("Content-Type", "application/json").header("Cache-Control", "no-cache")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [{\"upload\": \"" + uploadId + "\"}], \"params\": {\"threshold\": 0.5}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertSucceeded(done);
+        assertThat(JSON.readTree(done.body()).at("/result/output/type").asText()).isEqualTo("detections");
+        // An upload is taken by one job, and only by its tenant's.
+        assertProblem(jsonJob(alice, uploadId), 400, "unknown-upload");
+        assertProblem(jsonJob(bob, upload(alice, photo)), 400, "unknown-upload");
+        // Checked as an upload is: not an image, refused.
+        assertProblem(jsonJob(alice, upload(alice, "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8))), 415, "unsupported-image");
+        assertProblem(HTTP.send(request("/v1/models/detect-faces/jobs").header("X-API-Key", alice).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [], \"extra\": 1}")).build(), HttpResponse.BodyHandlers.ofString()),
+                400, "invalid-json");
+    }
+
+    private static String upload(String key, byte[] bytes) throws Exception {
+        HttpResponse<String> slot = HTTP.send(request("/v1/uploads").header("X-API-Key", key).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(slot.statusCode()).as(slot.body()).isEqualTo(201);
+        JsonNode created = JSON.readTree(slot.body());
+        assertThat(created.path("method").asText()).isEqualTo("PUT");
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(created.path("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        return created.path("uploadId").asText();
+    }
+
+    private static HttpResponse<String> jsonJob(String key, String uploadId) throws Exception {
+        return HTTP.send(request("/v1/models/detect-faces/jobs").header("X-API-Key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [{\"upload\": \"" + uploadId + "\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> keyed(String key, String idempotencyKey, byte[] image) throws Exception {
+        return HTTP.send(MultipartForm.post(URI.create(stack.apiUrl() + "/v1/models/detect-faces/jobs"), Map.of(),
+                List.of(new Part("image", "i.png", "image/png", image))).header("X-API-Key", key).header("Idempotency-Key", idempotencyKey)
+                .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static void signal(String signal, ChildProcess process) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
     }

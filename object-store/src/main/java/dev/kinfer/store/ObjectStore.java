@@ -6,6 +6,7 @@ import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Set;
 import okhttp3.OkHttpClient;
 
@@ -69,6 +71,11 @@ public final class ObjectStore implements AutoCloseable {
         return new S3Uri(config.bucket(), "outputs/" + requestId + "/" + fileName);
     }
 
+    /** Where a client's presigned upload lands: under the tenant, by an id ingest made (never a client's name). */
+    public S3Uri uploadUri(String tenant, String uploadId) {
+        return new S3Uri(config.bucket(), "uploads/" + tenant + "/" + uploadId);
+    }
+
     /** The key of one file of a deployed model version. */
     public S3Uri modelUri(String model, String version, String fileName) {
         return new S3Uri(config.bucket(), "models/" + model + "/" + version + "/" + fileName);
@@ -101,6 +108,27 @@ public final class ObjectStore implements AutoCloseable {
                 }
                 throw e;
             }
+        });
+    }
+
+    /** The object's size in bytes, or empty if there is none. */
+    public OptionalLong size(S3Uri uri) {
+        return call("stat " + uri, () -> {
+            try {
+                return OptionalLong.of(client.statObject(StatObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build()).size());
+            } catch (ErrorResponseException e) {
+                if (MISSING.contains(e.errorResponse().code())) {
+                    return OptionalLong.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    public void delete(S3Uri uri) {
+        call("delete " + uri, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build());
+            return null;
         });
     }
 
@@ -137,6 +165,12 @@ public final class ObjectStore implements AutoCloseable {
     public String presignedGet(S3Uri uri, Duration validFor) {
         return call("presign " + uri, () -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
                 .method(Method.GET).bucket(uri.bucket()).object(uri.key()).expiry((int) validFor.toSeconds()).build()));
+    }
+
+    /** A time-limited PUT link that needs no credentials, for a client to upload a large image straight to the store. */
+    public String presignedPut(S3Uri uri, Duration validFor) {
+        return call("presign " + uri, () -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.PUT).bucket(uri.bucket()).object(uri.key()).expiry((int) validFor.toSeconds()).build()));
     }
 
     @Override
