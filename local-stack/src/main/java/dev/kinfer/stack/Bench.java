@@ -1,10 +1,6 @@
 package dev.kinfer.stack;
 
 import dev.kinfer.schemas.ImageRef;
-import dev.kinfer.schemas.InferenceRequest;
-import dev.kinfer.schemas.InferenceResult;
-import dev.kinfer.schemas.serde.AvroDeserializer;
-import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.store.ContentHash;
 import io.minio.BucketExistsArgs;
@@ -22,27 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code ./kinfer bench}: drives real workers on a real broker, S3 and registry with an open-loop load (requests
@@ -61,11 +43,6 @@ final class Bench {
         this.stack = stack;
         this.config = config;
         this.registry = new SchemaRegistryClient(stack.registryUrl());
-    }
-
-    /** One measured load level. */
-    private record Run(String label, double offered, int requests, double throughput, double p50, double p95, double p99,
-                       double meanBatch, double overheadP50, String breakdown) {
     }
 
     /** A TorchScript image-to-image model the bench can drive, from the repository's test models. */
@@ -121,7 +98,7 @@ final class Bench {
     private void pipelineVersusRawLoop(Model model, Path dir, int size, double secondsPerRate) throws Exception {
         RawLoop best = rawLoop(model, dir, size);
         double raw = best.imagesPerSecond();
-        List<Run> runs = new ArrayList<>();
+        List<KafkaLoad.Run> runs = new ArrayList<>();
         try (ChildProcess worker = startWorker("bench-" + model.file + "-" + size, dir,
                 Map.of("KINFER_MAX_BATCH_SIZE", Integer.toString(best.batchSize())))) {
             ImageRef image = upload(size);
@@ -138,7 +115,7 @@ final class Bench {
                         + "the worker runs with max batch %d.%n%n", best.batchSize(), raw, best.batchSize()))
                 .append("| load | offered req/s | requests | achieved req/s | p50 ms | p95 ms | p99 ms | mean batch | overhead p50 ms | vs raw |\n")
                 .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (Run run : runs) {
+        for (KafkaLoad.Run run : runs) {
             report.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f | %.0f | %.0f | %.2f | %s | %.0f %% |%n",
                     run.label(), run.offered() > 0 ? String.format(Locale.ROOT, "%.1f", run.offered()) : "closed loop",
                     run.requests(), run.throughput(), run.p50(), run.p95(), run.p99(), run.meanBatch(),
@@ -169,7 +146,7 @@ final class Bench {
                 workers.add(startWorker("scale-" + (workers.size() + 1), model, Map.of("KINFER_PARTITIONS", "8")));
             }
             Thread.sleep(3000); // let the group settle after members joined
-            Run run = openLoop("saturated", "synthetic", image, 0, 1500);
+            KafkaLoad.Run run = openLoop("saturated", "synthetic", image, 0, 1500);
             single = count == 1 ? run.throughput() : single;
             report.append(String.format(Locale.ROOT, "| %d | %.1f | %.0f %% | %.0f | %.0f | %.2f |%n", count, run.throughput(),
                     100 * run.throughput() / (count * single), run.p50(), run.p99(), run.meanBatch()));
@@ -223,8 +200,8 @@ final class Bench {
         return best;
     }
 
-    private Run closedLoop(String label, String model, ImageRef image, int count) throws Exception {
-        try (Load load = new Load(model)) {
+    private KafkaLoad.Run closedLoop(String label, String model, ImageRef image, int count) throws Exception {
+        try (KafkaLoad load = new KafkaLoad(stack.bootstrapServers(), registry, model)) {
             for (int i = 0; i < count; i++) {
                 load.send(image);
                 load.awaitAll(Duration.ofMinutes(1));
@@ -234,8 +211,8 @@ final class Bench {
     }
 
     /** {@code rate} 0: everything at once (saturation). */
-    private Run openLoop(String label, String model, ImageRef image, double rate, int count) throws Exception {
-        try (Load load = new Load(model)) {
+    private KafkaLoad.Run openLoop(String label, String model, ImageRef image, double rate, int count) throws Exception {
+        try (KafkaLoad load = new KafkaLoad(stack.bootstrapServers(), registry, model)) {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 if (rate > 0) {
@@ -286,105 +263,5 @@ final class Bench {
 
     private static int shift(int channel, int by) {
         return Math.clamp((channel & 0xFF) + by, 0, 255);
-    }
-
-    /** Produces requests and reads their results, timing each from send to receipt on this JVM's clock. */
-    private final class Load implements AutoCloseable {
-        private final String model;
-        private final KafkaProducer<String, byte[]> producer;
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final AvroSerializer<InferenceRequest> writer = new AvroSerializer<>(registry);
-        private final AvroDeserializer<InferenceResult> reader = new AvroDeserializer<>(registry, InferenceResult.class);
-        private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        private final int partitions;
-        private int sent;
-        // per result: latency ms, batch size, inference ms, queued ms, fetch ms, completed-to-received ms
-        private final List<double[]> done = new ArrayList<>();
-        private long firstSent;
-        private long lastReceived;
-
-        Load(String model) {
-            this.model = model;
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                    ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
-            partitions = producer.partitionsFor("kinfer.requests." + model).size();
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> resultPartitions = consumer.partitionsFor("kinfer.results").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(resultPartitions);
-            consumer.seekToEnd(resultPartitions);
-            resultPartitions.forEach(consumer::position); // resolve the end now, before any request is sent
-        }
-
-        void send(ImageRef image) {
-            String id = UUID.randomUUID().toString();
-            String topic = "kinfer.requests." + model;
-            InferenceRequest request = InferenceRequest.newBuilder().setRequestId(id).setTenant("bench").setModel(model)
-                    .setInputs(List.of(image)).setSubmittedAt(Instant.now()).setCacheKey(id).build();
-            long now = System.nanoTime();
-            if (sentAt.isEmpty() && done.isEmpty()) {
-                firstSent = now;
-            }
-            sentAt.put(id, now);
-            // Spread evenly, so that the run measures the workers rather than how keys happened to hash.
-            producer.send(new ProducerRecord<>(topic, sent++ % partitions, id, writer.serialize(topic, request)));
-        }
-
-        void collect(Duration timeout) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-                Long sent = sentAt.remove(record.key());
-                if (sent != null) {
-                    lastReceived = System.nanoTime();
-                    InferenceResult result = reader.deserialize(record.topic(), record.value());
-                    done.add(new double[] {(lastReceived - sent) / 1e6, result.getTimings().getBatchSize(),
-                            result.getTimings().getInferenceMs(), result.getTimings().getQueuedMs(), result.getTimings().getFetchMs(),
-                            Duration.between(result.getCompletedAt(), Instant.now()).toMillis()});
-                }
-            }
-        }
-
-        void awaitAll(Duration timeout) {
-            producer.flush();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!sentAt.isEmpty() && System.nanoTime() < deadline) {
-                collect(Duration.ofMillis(5));
-            }
-            if (!sentAt.isEmpty()) {
-                throw new IllegalStateException(sentAt.size() + " results missing after " + timeout);
-            }
-        }
-
-        Run summary(String label, double offered) {
-            double[] latencies = done.stream().mapToDouble(d -> d[0]).sorted().toArray();
-            double[] overheads = done.stream().mapToDouble(d -> d[0] - d[2]).sorted().toArray();
-            double seconds = (lastReceived - firstSent) / 1e9;
-            double meanBatch = done.stream().mapToDouble(d -> d[1]).average().orElse(0);
-            String breakdown = String.format(Locale.ROOT, "end to end %.0f ms = queued until its batch started (incl. the max "
-                            + "delay) %.0f ms + awaiting inputs %.0f ms + model %.0f ms + output encode and store %.0f ms + transaction "
-                            + "commit and delivery to the client %.0f ms", median(0), median(3), median(4), median(2),
-                    median(0) - median(3) - median(4) - median(2) - median(5), median(5));
-            return new Run(label, offered, done.size(), done.size() / seconds, percentile(latencies, 50), percentile(latencies, 95),
-                    percentile(latencies, 99), meanBatch, offered == 0 && label.startsWith("one") ? percentile(overheads, 50) : Double.NaN,
-                    breakdown);
-        }
-
-        private double median(int field) {
-            return percentile(done.stream().mapToDouble(d -> d[field]).sorted().toArray(), 50);
-        }
-
-        @Override
-        public void close() {
-            producer.close();
-            consumer.close();
-        }
-    }
-
-    private static double percentile(double[] sorted, int p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 }

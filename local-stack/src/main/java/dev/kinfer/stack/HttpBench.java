@@ -1,14 +1,18 @@
 package dev.kinfer.stack;
 
 import dev.kinfer.catalog.ModelDeployer;
+import dev.kinfer.schemas.ImageRef;
+import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.stack.LoadClient.Mode;
 import dev.kinfer.stack.LoadClient.Sample;
+import dev.kinfer.store.ContentHash;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.StoreConfig;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -137,7 +141,36 @@ final class HttpBench {
         }
         byte[] single = images.repeated();
         closedLoop(kinfer, primary, REPEATED_CONCURRENCY, () -> single, ", one repeated image");
+        KafkaLoad.Run kafka = kafkaPath(stack, single, raw);
+        notes.add(String.format(Locale.ROOT, "**Kafka path, saturated** (requests produced straight to `kinfer.requests.%s`, %d at once, "
+                + "results read from `kinfer.results`: no HTTP, no ingest): **%.1f req/s = %.0f %% of the raw loop**, mean batch %.2f, "
+                + "p50 %.0f ms, p99 %.0f ms.", MODEL, kafka.requests(), kafka.throughput(), 100 * kafka.throughput() / raw.imagesPerSecond(),
+                kafka.meanBatch(), kafka.p50(), kafka.p99()));
         return report(raw, primary, concurrencies);
+    }
+
+    /**
+     * The worker's own ceiling on this machine: requests produced straight to the model's topic, all at once, as a
+     * Kafka-native client would, and results read back; what HTTP and ingest-api cost is the gap to the HTTP rows.
+     */
+    private KafkaLoad.Run kafkaPath(LocalStack stack, byte[] jpeg, RawLoop raw) throws Exception {
+        String sha256 = ContentHash.sha256(jpeg);
+        try (ObjectStore store = new ObjectStore(new StoreConfig(stack.s3Endpoint(), "us-east-1", stack.secrets().s3AccessKey(),
+                stack.secrets().s3SecretKey(), LocalStack.BUCKET))) {
+            store.put(store.imageUri(sha256), jpeg, "image/jpeg");
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(jpeg));
+            ImageRef image = new ImageRef(store.imageUri(sha256).toString(), sha256, "image/jpeg", decoded.getWidth(), decoded.getHeight(),
+                    (long) jpeg.length);
+            int count = (int) Math.max(200, raw.imagesPerSecond() * seconds);
+            log.info("Kafka path: {} requests at once", count);
+            try (KafkaLoad load = new KafkaLoad(stack.bootstrapServers(), new SchemaRegistryClient(stack.registryUrl()), MODEL)) {
+                for (int i = 0; i < count; i++) {
+                    load.send(image);
+                }
+                load.awaitAll(Duration.ofMinutes(10));
+                return load.summary("saturated", 0);
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- the model
@@ -372,24 +405,16 @@ final class HttpBench {
         int retries = samples.stream().mapToInt(Sample::retries).sum();
         double meanBatch = samples.stream().filter(Sample::ok).mapToDouble(Sample::batchSize).filter(b -> !Double.isNaN(b))
                 .average().orElse(Double.NaN);
-        Row row = new Row(mode, load, shape, offered, samples.size(), errors, retries, throughput, percentile(latencies, 50),
-                percentile(latencies, 95), percentile(latencies, 99), meanBatch, samples);
+        Row row = new Row(mode, load, shape, offered, samples.size(), errors, retries, throughput, KafkaLoad.percentile(latencies, 50),
+                KafkaLoad.percentile(latencies, 95), KafkaLoad.percentile(latencies, 99), meanBatch, samples);
         rows.add(row);
         log.info(String.format(Locale.ROOT, "  %d requests, %d errors, %d retried, %.1f req/s, p50 %.0f ms, p99 %.0f ms, mean batch %.2f",
                 row.requests(), errors, retries, throughput, row.p50(), row.p99(), meanBatch));
         samples.stream().filter(s -> !s.ok()).map(Sample::error).distinct().limit(3).forEach(e -> log.warn("  error: {}", e));
     }
 
-    private static double percentile(double[] sorted, int p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
     private static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> field) {
-        return percentile(samples.stream().filter(Sample::ok).mapToDouble(field).filter(v -> !Double.isNaN(v)).sorted().toArray(), 50);
+        return KafkaLoad.percentile(samples.stream().filter(Sample::ok).mapToDouble(field).filter(v -> !Double.isNaN(v)).sorted().toArray(), 50);
     }
 
     // ---------------------------------------------------------------------------------------------- report
