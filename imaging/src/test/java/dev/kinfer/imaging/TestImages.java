@@ -15,10 +15,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
 /** Real images of the kinds people upload, generated with ImageIO, plus the few byte edits cameras and damage make. */
@@ -115,17 +121,81 @@ public final class TestImages {
             }
         }
         ImageWriter writer = jdkJpegWriter();
+        byte[] jpeg = writeJpeg(writer, new IIOImage(raster, null, null), writer.getDefaultWriteParam());
+        byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}; // version 100, transform 0
+        return insertAfterSoi(jpeg, adobe);
+    }
+
+    /** A progressive JPEG: several scans (SOS), each refining the last. */
+    public static byte[] progressiveJpeg(BufferedImage image) {
+        ImageWriter writer = jdkJpegWriter();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+        IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+        return writeJpeg(writer, new IIOImage(image, null, metadata), param);
+    }
+
+    /** A baseline JPEG with a restart marker (RST0 to RST7) in its scan after every {@code interval} MCUs. */
+    public static byte[] jpegWithRestarts(BufferedImage image, int interval) {
+        ImageWriter writer = jdkJpegWriter();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+        String format = "javax_imageio_jpeg_image_1.0";
+        IIOMetadataNode tree = (IIOMetadataNode) metadata.getAsTree(format);
+        IIOMetadataNode markers = (IIOMetadataNode) tree.getElementsByTagName("markerSequence").item(0);
+        IIOMetadataNode dri = new IIOMetadataNode("dri");
+        dri.setAttribute("interval", Integer.toString(interval));
+        markers.insertBefore(dri, markers.getFirstChild());
+        try {
+            metadata.setFromTree(format, tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return writeJpeg(writer, new IIOImage(image, null, metadata), param);
+    }
+
+    private static byte[] writeJpeg(ImageWriter writer, IIOImage image, ImageWriteParam param) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(stream);
-            writer.write(null, new IIOImage(raster, null, null), writer.getDefaultWriteParam());
+            writer.write(null, image, param);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             writer.dispose();
         }
-        byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}; // version 100, transform 0
-        return insertAfterSoi(out.toByteArray(), adobe);
+        return out.toByteArray();
+    }
+
+    /**
+     * The JPEG with the second half of its (only) scan's entropy-coded data cut out and its EOI kept: every segment
+     * intact, the pixel data short, which only a decode finds.
+     */
+    public static byte[] withScanCutShort(byte[] jpeg) {
+        int sos = indexOf(jpeg, (byte) 0xFF, (byte) 0xDA);
+        int data = sos + 2 + (((jpeg[sos + 2] & 0xFF) << 8) | (jpeg[sos + 3] & 0xFF));
+        int cut = (data + jpeg.length - 2) / 2;
+        return ByteBuffer.allocate(cut + 2).put(jpeg, 0, cut).put(jpeg, jpeg.length - 2, 2).array();
+    }
+
+    /** The count of 0xFF {@code code} markers in a JPEG, scan data included (stuffed 0xFF00 are no markers). */
+    public static int markers(byte[] jpeg, int code) {
+        int count = 0;
+        for (int i = 0; i < jpeg.length - 1; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == code) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static int indexOf(byte[] bytes, byte first, byte second) {
+        for (int i = 0; i < bytes.length - 1; i++) {
+            if (bytes[i] == first && bytes[i + 1] == second) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no " + first + " " + second);
     }
 
     private static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
@@ -168,6 +238,59 @@ public final class TestImages {
         crc.update(png, 12, 17); // "IHDR" and its 13 bytes
         buffer.putInt(29, (int) crc.getValue());
         return png;
+    }
+
+    /**
+     * The PNG with the zlib data of its first IDAT chunk scrambled and the chunk's CRC recomputed: every chunk
+     * intact, the compressed pixels broken, which only a decode finds.
+     */
+    public static byte[] withBrokenZlibStream(byte[] png) {
+        byte[] copy = png.clone();
+        ByteBuffer chunks = ByteBuffer.wrap(copy);
+        int at = 8;
+        while (chunks.getInt(at + 4) != 0x49444154) { // IDAT
+            at += 12 + chunks.getInt(at);
+        }
+        int length = chunks.getInt(at);
+        for (int i = at + 8 + 2; i < at + 8 + length; i++) { // past the 2-byte zlib header
+            copy[i] ^= 0x5A;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(copy, at + 4, length + 4);
+        chunks.putInt(at + 8 + length, (int) crc.getValue());
+        return copy;
+    }
+
+    /**
+     * A lossless WebP (VP8L) of one colour, written by hand since no kept library writes WebP: no transform, no
+     * colour cache, one prefix code per channel with a single symbol, so that the pixels take no bits at all.
+     */
+    public static byte[] webp(int width, int height, Color colour) {
+        long[] fields = { // value, bits; written from the least significant bit on
+                width - 1, 14, height - 1, 14, 0, 1, 0, 3, // size, alpha unused, version 0
+                0, 1, 0, 1, 0, 1, // no transform, no colour cache, no meta prefix codes
+                1, 1, 0, 1, 1, 1, colour.getGreen(), 8, // simple code, 1 symbol of 8 bits: green
+                1, 1, 0, 1, 1, 1, colour.getRed(), 8,
+                1, 1, 0, 1, 1, 1, colour.getBlue(), 8,
+                1, 1, 0, 1, 1, 1, colour.getAlpha(), 8,
+                1, 1, 0, 1, 0, 1, 0, 1}; // simple code, 1 symbol of 1 bit: distance 0, never used
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        data.write(0x2F); // VP8L signature
+        long bits = 0;
+        int pending = 0;
+        for (int i = 0; i < fields.length; i += 2) {
+            bits |= fields[i] << pending;
+            pending += (int) fields[i + 1];
+            for (; pending >= 8; pending -= 8, bits >>>= 8) {
+                data.write((int) bits);
+            }
+        }
+        data.write((int) bits);
+        data.write(0); // TwelveMonkeys' bit reader reads a byte past the last bit
+        byte[] vp8l = data.toByteArray();
+        int padded = vp8l.length + (vp8l.length & 1);
+        return ByteBuffer.allocate(20 + padded).order(ByteOrder.LITTLE_ENDIAN).put("RIFF".getBytes(StandardCharsets.US_ASCII))
+                .putInt(12 + padded).put("WEBPVP8L".getBytes(StandardCharsets.US_ASCII)).putInt(vp8l.length).put(vp8l).array();
     }
 
     /** The same PNG with one bit of its header's CRC flipped: damaged where no decoder looks. */

@@ -4,9 +4,11 @@ import dev.kinfer.imaging.ImageDecoder;
 import dev.kinfer.imaging.RejectedImageException;
 
 /**
- * Accepts only images that decode completely, decoded exactly as the worker will decode them ({@link ImageDecoder}:
- * format sniffed from the bytes, pixel count checked from the header, warnings and bad CRCs as corruption,
- * upright). The width and height it reports are the upright ones the worker sees.
+ * Refuses what the worker's {@link ImageDecoder} would refuse, as far as {@link ImageDecoder#inspect} can tell
+ * without decoding a JPEG or PNG: the format sniffed from the bytes, the pixel count from the header, the file's
+ * structure (a truncated file, a bad PNG CRC). The worker decodes the image once, for the model; the rare damage
+ * only that decode finds (intact structure, broken pixel data) ends the job FAILED with {@code invalid-image}
+ * instead of a 400 here. The width and height it reports are the upright ones the worker sees.
  */
 final class ImageValidator {
     private final long maxBytes;
@@ -23,7 +25,7 @@ final class ImageValidator {
             throw tooLarge(bytes.length);
         }
         try {
-            // Accept or refuse only: the worker turns the pixels upright and standard when it decodes them for the model.
+            // Accept or refuse only: decoding the pixels is the worker's, once, for the model.
             ImageDecoder.Inspected image = decoder.inspect(bytes);
             return new ValidatedImage(bytes, sha256, image.format().contentType(), image.width(), image.height());
         } catch (RejectedImageException e) {

@@ -51,7 +51,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A corpus of bad (and awkward but good) input at the HTTP edge: the real ingest-api process over real HTTP, with
  * the real broker, S3 server and registry of the local stack and a worker of the synthetic model. Every refusal
  * must be problem+json with its stable code, never a 5xx, and must leave nothing behind: no object under
- * {@code images/}, no record on any request topic.
+ * {@code images/}, no record on any request topic. Every request carries the stack's API key, so that it reaches the
+ * check it is about.
  */
 class EdgeCorpusIT {
     private static final String MODEL = "synthetic";
@@ -138,9 +139,23 @@ class EdgeCorpusIT {
                 accepted("BMP", submit(MODEL, Part.file("image", TestImages.encode(TestImages.filled(13, 9, Color.PINK), "bmp"))), "13x9"),
                 accepted("TIFF", submit(MODEL, Part.file("image", TestImages.encode(TestImages.filled(14, 9, Color.YELLOW), "tiff"))),
                         "14x9"),
+                accepted("WebP", submit(MODEL, Part.file("image", TestImages.webp(15, 9, Color.GREEN))), "15x9"),
+                accepted("progressive JPEG", submit(MODEL, Part.file("image",
+                        TestImages.progressiveJpeg(TestImages.quadrants(33, 17)))), "33x17"),
+                accepted("JPEG with restart markers", submit(MODEL, Part.file("image",
+                        TestImages.jpegWithRestarts(TestImages.quadrants(35, 17), 1))), "35x17"),
+                accepted("JPEG with bytes after its EOI marker", submit(MODEL, Part.file("image",
+                        Arrays.copyOf(jpeg, jpeg.length + 64))), "300x200"),
                 // The synthetic model takes no parameters: a param.* field would make the worker fail the job.
                 accepted("JPEG with callback and model version", submit(MODEL, Part.field("callbackUrl", "http://127.0.0.1:9/hook"),
                         Part.field("modelVersion", "1"), Part.file("image", jpeg)), "300x200"),
+
+                // accepted, then failed by the worker: ingest-api decodes no JPEG or PNG, it checks their structure, so damage
+                // only a decode finds, under an intact structure, fails the job when the worker decodes the image
+                failedLater("JPEG whose scan is cut short, its EOI kept", submit(MODEL, Part.file("image",
+                        TestImages.withScanCutShort(TestImages.encode(TestImages.quadrants(48, 32), "jpeg")))), "48x32", "invalid-image"),
+                failedLater("PNG with a broken zlib stream, its CRCs intact", submit(MODEL, Part.file("image",
+                        TestImages.withBrokenZlibStream(png(40, 24, Color.RED)))), "40x24", "invalid-image"),
 
                 // refused images
                 refused("not an image", submit(MODEL, Part.file("image", "just some notes".getBytes(StandardCharsets.UTF_8))),
@@ -197,8 +212,11 @@ class EdgeCorpusIT {
                 refused("multipart without its closing delimiter", post(MODEL, "multipart/form-data; boundary=b",
                         Arrays.copyOf(multipart("b", Part.file("image", png)), png.length / 2 + 60)), 400, "invalid-multipart"),
                 refused("body shorter than its Content-Length", EdgeCorpusIT::cutShortBody, 400, "invalid-multipart"),
-                refused("JSON instead of a form", post(MODEL, "application/json", "{\"image\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
-                        415, "multipart-required"),
+                // JSON bodies name presigned uploads; an image inline in JSON is not one of its fields.
+                refused("an image inline in JSON", post(MODEL, "application/json", "{\"image\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
+                        400, "invalid-json"),
+                refused("JSON that is not JSON", post(MODEL, "application/json", "image=x".getBytes(StandardCharsets.UTF_8)),
+                        400, "invalid-json"),
                 refused("URL-encoded form", post(MODEL, "application/x-www-form-urlencoded", "image=x".getBytes(StandardCharsets.UTF_8)),
                         415, "multipart-required"),
                 refused("GET on the submission route", request("GET", "/v1/models/" + MODEL + "/jobs"), 405, "method-not-allowed"),
@@ -228,7 +246,12 @@ class EdgeCorpusIT {
             assertThat(input.getWidth() + "x" + input.getHeight()).as(name + ": the size the request declares").isEqualTo(uprightSize);
             // The worker decodes the stored bytes itself and fails a request whose image is not the declared size.
             InferenceResult result = awaitRecord("kinfer.results", jobId, InferenceResult.class);
-            assertThat(result.getStatus()).as(name + ": " + result).isEqualTo(ResultStatus.SUCCEEDED);
+            if (code == null) {
+                assertThat(result.getStatus()).as(name + ": " + result).isEqualTo(ResultStatus.SUCCEEDED);
+            } else {
+                assertThat(result.getStatus()).as(name + ": " + result).isEqualTo(ResultStatus.FAILED);
+                assertThat(result.getError().getCode()).as(name + ": " + result).isEqualTo(code);
+            }
             return;
         }
         assertThat(reply.header("Content-Type")).as(name).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
@@ -255,6 +278,11 @@ class EdgeCorpusIT {
 
     private static Arguments accepted(String name, Send send, String uprightSize) {
         return Arguments.of(name, send, 202, null, uprightSize);
+    }
+
+    /** Accepted with 202, its request declaring {@code uprightSize}, and then FAILED by the worker with {@code code}. */
+    private static Arguments failedLater(String name, Send send, String uprightSize, String code) {
+        return Arguments.of(name, send, 202, code, uprightSize);
     }
 
     private static Arguments refused(String name, Send send, int status, String code) {
@@ -298,7 +326,8 @@ class EdgeCorpusIT {
     }
 
     private static Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(request.header("X-API-Key", stack.apiKey()).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
         Map<String, String> headers = new LinkedHashMap<>();
         response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(", ", values)));
         return new Reply(response.statusCode(), headers, response.body());
@@ -306,7 +335,8 @@ class EdgeCorpusIT {
 
     /** Headers announcing 8 MiB, then no body: refused from the Content-Length alone. */
     private static Reply announcedHugeBody(String api) throws IOException {
-        return raw(api, "POST /v1/models/" + MODEL + "/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        return raw(api, "POST /v1/models/" + MODEL + "/jobs HTTP/1.1\r\nHost: x\r\nX-API-Key: " + stack.apiKey()
+                + "\r\nContent-Type: multipart/form-data; boundary=b\r\n"
                 + "Content-Length: " + (8 << 20) + "\r\nConnection: close\r\n\r\n", new byte[0], false);
     }
 
@@ -324,7 +354,8 @@ class EdgeCorpusIT {
             chunks.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
         chunks.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        return raw(api, "POST /v1/models/" + MODEL + "/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        return raw(api, "POST /v1/models/" + MODEL + "/jobs HTTP/1.1\r\nHost: x\r\nX-API-Key: " + stack.apiKey()
+                + "\r\nContent-Type: multipart/form-data; boundary=b\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n", chunks.toByteArray(), false);
     }
 
@@ -332,7 +363,8 @@ class EdgeCorpusIT {
     private static Reply cutShortBody(String api) throws IOException {
         byte[] body = Arrays.copyOf("--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a\"\r\n\r\nxxxxxxxxxxxxxxxxxxxxxxxx"
                 .getBytes(StandardCharsets.UTF_8), 100);
-        return raw(api, "POST /v1/models/" + MODEL + "/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        return raw(api, "POST /v1/models/" + MODEL + "/jobs HTTP/1.1\r\nHost: x\r\nX-API-Key: " + stack.apiKey()
+                + "\r\nContent-Type: multipart/form-data; boundary=b\r\n"
                 + "Content-Length: 1000\r\nConnection: close\r\n\r\n", body, true);
     }
 
