@@ -118,7 +118,7 @@ public final class ImageDecoder {
     private static BufferedImage completely(ImageReader reader) throws IOException {
         StringBuilder warnings = new StringBuilder();
         reader.addIIOReadWarningListener((source, warning) -> {
-            if (!isColourProfileFallback(warning)) {
+            if (!isHarmless(warning)) {
                 warnings.append(warning).append("; ");
             }
         });
@@ -139,11 +139,13 @@ public final class ImageDecoder {
     }
 
     /**
-     * TwelveMonkeys warns when a JPEG's ICC profile is missing or unusable and it converts the colours with a
-     * generic one instead: the pixels are complete, so that is no corruption. ImageIO gives warnings as text only.
+     * Warnings about complete pixels, which are no corruption: TwelveMonkeys warns when a JPEG's ICC profile is
+     * missing or unusable and it converts the colours with a generic one instead, and when a baseline JPEG carries
+     * 16-bit quantisation tables (some encoders write them; libjpeg and TwelveMonkeys decode them fully). ImageIO
+     * gives warnings as text only.
      */
-    private static boolean isColourProfileFallback(String warning) {
-        return warning.contains("ICC");
+    private static boolean isHarmless(String warning) {
+        return warning.contains("ICC") || warning.contains("16 bit DQT");
     }
 
     private static RejectedImageException corrupt(String why) {
