@@ -344,7 +344,7 @@ class ImageDecoderTest {
     /** Some encoders write 16-bit quantisation tables; TwelveMonkeys warns but decodes every pixel (Debian's opencv-doc has two). */
     @Test
     void jpegsWithSixteenBitQuantisationTablesAreWhole() throws Exception {
-        java.nio.file.Path photo = java.nio.file.Path.of("/usr/share/doc/opencv-doc/examples/data/detect_test1.jpg");
+        java.nio.file.Path photo = java.nio.file.Path.of("/usr/share/doc/opencv-doc/opencv4/html/detect_test1.jpg");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(photo), "opencv-doc is installed by .ci/run");
         byte[] bytes = java.nio.file.Files.readAllBytes(photo);
         DecodedImage decoded = new ImageDecoder(100_000_000).decode(bytes);
