@@ -17,20 +17,25 @@ import java.util.regex.Pattern;
  *
  * @param name     the model's public name (also its request topic's suffix)
  * @param version  a label users may pin
- * @param task     one of {@link #TASKS}
+ * @param task     one of {@link #TASKS}; what it takes and gives is its {@link TaskSpec}
  * @param engine   {@code OnnxRuntime} or {@code PyTorch}
  * @param artifact the artifact's file name, beside the manifest (a plain name: no directories)
  * @param license  the artifact's licence, shown to users
  * @param device   {@code auto} (a GPU if the engine sees one), {@code cpu} or {@code gpu:N}; default auto
- * @param maxBatchSize most requests in one model call (optional; on a GPU also capped by free memory)
- * @param maxDelayMs   longest a lone request waits for company while the model is free (optional)
- * @param options  task-specific settings (e.g. the synthetic model's costs)
+ * @param maxBatchSize most requests in one model call (optional, default {@value #DEFAULT_MAX_BATCH_SIZE}; on a GPU
+ *                     also capped by free memory)
+ * @param maxDelayMs   longest a lone request waits for company while the model is free (optional, default
+ *                     {@value #DEFAULT_MAX_DELAY_MS})
+ * @param options  task-specific settings (e.g. the synthetic model's costs); an option named as a parameter's
+ *                 {@link ParamSpec#defaultOption()} sets that parameter's default, and must be a value it takes
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(String name, String version, String task, String engine, String artifact, String license,
                             String device, Integer maxBatchSize, Integer maxDelayMs, Map<String, String> options) {
     public static final String FILE_NAME = "manifest.json";
-    public static final Set<String> TASKS = Set.of("classify", "remove-background", "stylize", "style-transfer", "upscale", "detect-faces", "embed-face", "verify-face", "synthetic");
+    public static final Set<String> TASKS = TaskSpecs.tasks();
+    public static final int DEFAULT_MAX_BATCH_SIZE = 8;
+    public static final int DEFAULT_MAX_DELAY_MS = 0;
     public static final Set<String> ENGINES = Set.of("OnnxRuntime", "PyTorch", "Synthetic");
     /** Versions name object-store keys and catalogue keys, so they are restricted to what is safe in both. */
     public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -77,6 +82,8 @@ public record ModelManifest(String name, String version, String task, String eng
         }
         if (!TASKS.contains(task)) {
             problems.add("task must be one of " + TASKS + " (was " + task + ")");
+        } else {
+            problems.addAll(TaskSpecs.of(task).problems(options));
         }
         if (!ENGINES.contains(engine)) {
             problems.add("engine must be one of " + ENGINES + " (was " + engine + ")");

@@ -10,6 +10,7 @@ import dev.kinfer.schemas.ImageOutput;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.Point;
 import dev.kinfer.schemas.Timings;
 import dev.kinfer.schemas.Verification;
@@ -106,7 +107,9 @@ final class BatchRunner {
             } catch (RequestFailure failure) {
                 results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()), failure);
             } catch (RuntimeException e) {
-                log.error("request {} could not be prepared for the model", request.getRequestId(), e);
+                try (LogContext.Scope scope = LogContext.job(request)) {
+                    log.error("request {} could not be prepared for the model", request.getRequestId(), e);
+                }
                 results[i] = Results.failed(request, version, timings(request, started, 0, 0, jobs.size()), ErrorCodes.INTERNAL_ERROR,
                         "the worker failed on this request: " + e, true);
             }

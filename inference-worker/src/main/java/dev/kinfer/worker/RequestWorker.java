@@ -1,14 +1,15 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.catalog.InvalidParameterException;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.worker.model.BatchLimits;
-import dev.kinfer.worker.model.InvalidParameterException;
 import dev.kinfer.worker.model.ModelRunner;
 import dev.kinfer.worker.model.Models;
 import java.awt.image.BufferedImage;
@@ -324,7 +325,9 @@ final class RequestWorker implements Runnable {
                 if (FailurePolicy.classify(e) != FailurePolicy.Kind.PERMANENT) {
                     throw e;
                 }
-                log.error("the result of request {} cannot be written; failing it", job.request().getRequestId(), e);
+                try (LogContext.Scope scope = LogContext.job(job.request())) {
+                    log.error("the result of request {} cannot be written; failing it", job.request().getRequestId(), e);
+                }
             }
         }
         finish(job.partition(), job.offset(), job.request(), Results.failed(job.request(), job.model().manifest().version(),
@@ -366,13 +369,29 @@ final class RequestWorker implements Runnable {
         finish(partition, offset, request, BatchRunner.Completion.of(result));
     }
 
-    /** The result, and the records that go with it, commit with this offset in one transaction. */
+    /**
+     * The result, and the records that go with it, commit with this offset in one transaction. One log line per
+     * request, with its job id, tenant, model and trace context.
+     */
     private void finish(TopicPartition partition, long offset, InferenceRequest request, BatchRunner.Completion completion) {
         InferenceResult result = completion.result();
         metrics.result(result, request.getSubmittedAt());
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(completion.alongside());
         records.add(new ProducerRecord<>(Topics.RESULTS, result.getRequestId(), results.serialize(Topics.RESULTS, result)));
         ledger.complete(partition, offset, records);
+        logResult(request, result);
+    }
+
+    private static void logResult(InferenceRequest request, InferenceResult result) {
+        try (LogContext.Scope scope = LogContext.job(request)) {
+            if (result.getError() == null) {
+                log.info("request {} {} on version {} (batch of {}, model {} ms)", request.getRequestId(), result.getStatus(),
+                        result.getModelVersion(), result.getTimings().getBatchSize(), result.getTimings().getInferenceMs());
+            } else {
+                log.info("request {} {} on version {}: {} ({})", request.getRequestId(), result.getStatus(), result.getModelVersion(),
+                        result.getError().getCode(), result.getError().getMessage());
+            }
+        }
     }
 
     private void commitFinished() {

@@ -6,7 +6,13 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -17,7 +23,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 /**
  * The worker's metrics, tagged by model (and by version where a version did the work: batches, model calls,
  * results), scraped at {@code /metrics}. Consumer lag per partition
- * ({@code kafka_consumer_fetch_manager_records_lag}) comes from the Kafka client's own metrics.
+ * ({@code kafka_consumer_fetch_manager_records_lag}) comes from the Kafka client's own metrics; the JVM's memory, GC,
+ * threads, classes, CPU and uptime are there too.
  */
 final class WorkerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -35,6 +42,12 @@ final class WorkerMetrics {
                 .tags(tags).register(registry);
         Gauge.builder("kinfer_paused", paused, AtomicInteger::get).description("1 while intake is paused by back-pressure")
                 .tags(tags).register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry); // lives as long as the process: its GC listeners are never removed
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
     /** Registered once per name and tags; later calls return the same meter. */

@@ -16,9 +16,14 @@ final class DeployedVersions implements AutoCloseable {
         this.catalog = catalog;
     }
 
+    /** The deployed versions of {@code model}, oldest deployment first (the last is current); empty if none. */
+    List<CatalogEntry> versions(String model) {
+        return catalog.versions(model);
+    }
+
     /** Empty for a model not in the catalogue (a worker started on a fixed model directory): not cached. */
     Optional<String> currentVersion(String model) {
-        List<CatalogEntry> versions = catalog.versions(model); // oldest deployment first
+        List<CatalogEntry> versions = versions(model); // oldest deployment first
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.getLast().version());
     }
 

@@ -89,6 +89,7 @@ public final class IngestApp implements AutoCloseable {
     private final Uploads uploads;
     private final SubmissionReader submissions;
     private final IdempotencyKeys idempotency;
+    private final ModelDescriptions descriptions;
     private final Javalin http;
 
     private IngestApp(IngestConfig config) {
@@ -107,6 +108,8 @@ public final class IngestApp implements AutoCloseable {
         this.catalog = new DeployedVersions(new ModelCatalog(config.bootstrapServers()));
         this.cache = new ResultCache(Clock.systemUTC(), config.cacheTtl(), config.cacheMaxEntries(), JobRoutes.MAX_WAIT, metrics);
         this.follower = new ResultFollower(config.bootstrapServers(), registry, tracker, cache);
+        publisher.bindMetrics(metrics);
+        follower.bindMetrics(metrics);
         this.jobs = new JobRoutes(tracker, new JobStatusProxy(config.jobsUrl()), store);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("job-sweeper").daemon().unstarted(r));
         this.decodes = new DecodeBulkhead(config.maxConcurrentDecodes());
@@ -116,6 +119,7 @@ public final class IngestApp implements AutoCloseable {
         this.uploads = new Uploads(store, config.maxImageBytes(), Clock.systemUTC());
         this.submissions = new SubmissionReader(config, validator, uploads);
         this.idempotency = new IdempotencyKeys(Clock.systemUTC(), IDEMPOTENCY_KEEP, IDEMPOTENCY_MAX_KEYS);
+        this.descriptions = ModelDescriptions.of(models, catalog, presence);
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.host = config.host();
@@ -133,6 +137,8 @@ public final class IngestApp implements AutoCloseable {
             javalin.http.prefer405over404 = true;
             // Waiting for results parks a request; virtual threads make that cost no platform thread.
             javalin.concurrency.useVirtualThreads = true;
+            ApiDocs.register(javalin);
+            EdgeMetrics.install(javalin, metrics); // first: times every request, opens its log context (request id, trace)
             javalin.routes.before(ctx -> {
                 if (!isPublic(ctx.path())) {
                     authenticator.authenticate(ctx);
@@ -143,7 +149,8 @@ public final class IngestApp implements AutoCloseable {
             javalin.routes.post("/v1/uploads", this::createUpload);
             javalin.routes.get("/v1/jobs/{id}", jobs::status);
             javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
-            javalin.routes.get("/v1/models", ctx -> ctx.json(Map.of("models", models.names())));
+            javalin.routes.get("/v1/models", descriptions::list);
+            javalin.routes.get("/v1/models/{model}", descriptions::describe);
             javalin.routes.get("/metrics", ctx -> {
                 Authenticator.requireAdmin(ctx);
                 ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
@@ -262,8 +269,7 @@ public final class IngestApp implements AutoCloseable {
         Principal caller = Authenticator.principal(ctx);
         rateLimiter.admit(ctx, caller, Math.max(0, ctx.contentLength()));
         if (!models.exists(model)) {
-            throw new ApiProblem(404, "unknown-model", "Unknown model",
-                    "no model named '" + model + "' is deployed; deployed models: " + models.names());
+            throw descriptions.unknown(model);
         }
         if (!presence.available(model)) {
             throw new ApiProblem(503, "model-unavailable", "Model unavailable", "no worker has served '" + model + "' for more than "
@@ -276,6 +282,7 @@ public final class IngestApp implements AutoCloseable {
             IdempotencyKeys.validate(idempotencyKey);
         }
         Submission submission = submissions.read(ctx, caller.tenant());
+        descriptions.check(model, submission);
         String cacheKey = CacheKeys.of(caller.tenant(), model, submission.params(), submission.hashes());
         if (idempotencyKey == null) {
             answering.apply(accept(ctx, caller, model, submission, cacheKey, UUID.randomUUID().toString())).writeTo(ctx);
@@ -311,6 +318,7 @@ public final class IngestApp implements AutoCloseable {
      * for a fresh answer.
      */
     private Outcome accept(Context ctx, Principal caller, String model, Submission submission, String cacheKey, String jobId) {
+        RequestContext.job(jobId, model);
         String pinned = submission.pinnedVersion();
         // The version a result would come from: the pinned one, or the catalogue's current one (unknown: no caching).
         String version = pinned != null ? pinned : catalog.currentVersion(model).orElse(null);
@@ -339,6 +347,7 @@ public final class IngestApp implements AutoCloseable {
                 .setCallback(submission.callbackUrl() == null ? null : new Callback(submission.callbackUrl(), "default"))
                 .setSubmittedAt(Instant.now())
                 .setCacheKey(cacheKey)
+                .setTraceparent(RequestContext.traceparent(ctx))
                 .build();
         CompletableFuture<InferenceResult> result = tracker.accepted(request); // tracked first: the result cannot outrun it
         if (cacheable) {

@@ -1,5 +1,6 @@
 package dev.kinfer.ingest;
 
+import dev.kinfer.schemas.LogContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,10 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.slf4j.MDC;
 
 /**
  * Job status lives in result-sink; this asks it for {@code GET /v1/jobs/{id}} so that clients see one base URL.
- * Behind an ingress the plain status route may go to result-sink directly; waiting and events need ingest-api.
+ * Behind an ingress the plain status route may go to result-sink directly; waiting and events need ingest-api. The
+ * request's id and trace context (from its log context) go along, so result-sink's log lines for it carry them too.
  */
 final class JobStatusProxy {
     private final URI jobsUrl;
@@ -28,7 +31,11 @@ final class JobStatusProxy {
     /** The job as result-sink knows it, if it is {@code tenant}'s (another tenant's job is answered 404, as unknown). */
     Answer fetch(String jobId, String tenant) {
         String id = URLEncoder.encode(jobId, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(jobsUrl.resolve("v1/jobs/" + id + "?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(jobsUrl.resolve("v1/jobs/" + id + "?tenant="
+                + URLEncoder.encode(tenant, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).GET();
+        forward(builder, RequestContext.REQUEST_ID_HEADER, MDC.get(LogContext.REQUEST_ID));
+        forward(builder, RequestContext.TRACEPARENT_HEADER, MDC.get(LogContext.TRACEPARENT));
+        HttpRequest request = builder.build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"),
@@ -38,6 +45,12 @@ final class JobStatusProxy {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiProblem(503, "status-unavailable", "Job status unavailable", "interrupted");
+        }
+    }
+
+    private static void forward(HttpRequest.Builder request, String header, String value) {
+        if (value != null) {
+            request.header(header, value);
         }
     }
 }

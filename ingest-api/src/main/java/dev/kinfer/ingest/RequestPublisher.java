@@ -5,6 +5,8 @@ import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.schemas.serde.SchemaRegistryException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +52,11 @@ final class RequestPublisher implements AutoCloseable {
     private volatile boolean running = true;
     /** Touched by the committer thread only (and by close, after it stopped). */
     private KafkaProducer<String, InferenceRequest> producer;
+    /** The Kafka client metrics of whichever producer is current, once {@link #bindMetrics} was called. */
+    private final Object meterLock = new Object();
+    private MeterRegistry meterRegistry; // guarded by meterLock
+    private KafkaProducer<?, ?> metered; // guarded by meterLock
+    private KafkaClientMetrics producerMetrics; // guarded by meterLock
 
     /**
      * One request and its outcome. Claimed by the committer or given up by its submitter (time out), never both:
@@ -86,7 +93,38 @@ final class RequestPublisher implements AutoCloseable {
             created.close(Duration.ZERO);
             throw e;
         }
+        meter(created);
         return created;
+    }
+
+    /**
+     * Publishes the producer's own metrics ({@code kafka_producer_*}) to {@code registry}, for this producer and for
+     * each one that replaces it.
+     */
+    void bindMetrics(MeterRegistry registry) {
+        synchronized (meterLock) {
+            meterRegistry = registry;
+            rebindMetrics();
+        }
+    }
+
+    /** {@code current} is the producer now (null: none); its metrics replace the previous one's. */
+    private void meter(KafkaProducer<?, ?> current) {
+        synchronized (meterLock) {
+            metered = current;
+            rebindMetrics();
+        }
+    }
+
+    private void rebindMetrics() {
+        if (producerMetrics != null) {
+            producerMetrics.close(); // removes the old producer's meters
+            producerMetrics = null;
+        }
+        if (meterRegistry != null && metered != null) {
+            producerMetrics = new KafkaClientMetrics(metered);
+            producerMetrics.bindTo(meterRegistry);
+        }
     }
 
     /** Queues the request and waits until a committed transaction carries it. */
@@ -191,6 +229,7 @@ final class RequestPublisher implements AutoCloseable {
      */
     private void replaceProducer() {
         if (producer != null) {
+            meter(null);
             producer.close(Duration.ZERO);
             producer = null;
         }
@@ -206,6 +245,7 @@ final class RequestPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         fail(List.copyOf(queue), new ApiProblem(503, "shutting-down", "Request not queued", "ingest-api is stopping"));
+        meter(null);
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }

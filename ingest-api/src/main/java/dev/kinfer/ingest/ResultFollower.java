@@ -4,6 +4,8 @@ import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +41,7 @@ final class ResultFollower implements AutoCloseable {
     private final ResultCache cache;
     private final Thread thread;
     private volatile boolean running = true;
+    private KafkaClientMetrics consumerMetrics; // guarded by this
 
     ResultFollower(String bootstrapServers, SchemaRegistryClient registry, JobTracker tracker, ResultCache cache) {
         this.consumer = new KafkaConsumer<>(Map.of(
@@ -66,6 +69,15 @@ final class ResultFollower implements AutoCloseable {
 
     void start() {
         thread.start();
+    }
+
+    /** Publishes the consumer's own metrics ({@code kafka_consumer_*}, its lag among them) to {@code registry}. */
+    synchronized void bindMetrics(MeterRegistry registry) {
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
     }
 
     private void run() {
@@ -130,6 +142,12 @@ final class ResultFollower implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (consumerMetrics != null) {
+                consumerMetrics.close();
+                consumerMetrics = null;
+            }
+        }
         running = false;
         consumer.wakeup();
         try {

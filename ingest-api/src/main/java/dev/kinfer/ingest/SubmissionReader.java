@@ -7,6 +7,7 @@ import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,11 @@ final class SubmissionReader {
             throw new ApiProblem(400, "too-many-images", "Too many images", "expected one file part named 'image', got " + images.size());
         }
         List<UploadedFile> files = new ArrayList<>(images);
-        files.addAll(form.files("style"));
-        files.addAll(form.files("reference"));
+        List<String> parts = new ArrayList<>(Collections.nCopies(images.size(), "image"));
+        for (String second : List.of("style", "reference")) {
+            files.addAll(form.files(second));
+            parts.addAll(Collections.nCopies(form.files(second).size(), second));
+        }
         if (files.size() > MAX_IMAGES) {
             throw new ApiProblem(400, "too-many-images", "Too many images", "expected at most one file part named 'style' or 'reference'");
         }
@@ -75,7 +79,7 @@ final class SubmissionReader {
             }
         });
         String version = version(form.field("modelVersion"));
-        return Submission.of(files.stream().map(this::read).toList(), params, callbackUrl, version, List.of());
+        return Submission.of(files.stream().map(this::read).toList(), parts, params, callbackUrl, version, List.of());
     }
 
     private Submission fromJson(Context ctx, String tenant) {
@@ -127,7 +131,7 @@ final class SubmissionReader {
         String callbackUrl = CallbackUrls.validate(text(body, "callbackUrl"));
         String version = version(text(body, "modelVersion"));
         List<byte[]> images = uploadIds.stream().map(id -> uploads.read(tenant, id)).toList();
-        return Submission.of(images, params, callbackUrl, version, uploadIds);
+        return Submission.of(images, Collections.nCopies(images.size(), null), params, callbackUrl, version, uploadIds);
     }
 
     private static String text(JsonNode body, String field) {

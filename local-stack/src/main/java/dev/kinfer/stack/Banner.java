@@ -1,7 +1,15 @@
 package dev.kinfer.stack;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** What {@code ./kinfer up} prints once everything is ready: where to go next. */
 final class Banner {
+    /** Where the values of the banner's first lines start: continuation lines are indented as far. */
+    private static final String VALUE_INDENT = " ".repeat(19);
+
     private Banner() {
     }
 
@@ -23,7 +31,8 @@ final class Banner {
                   schema registry  %3$s
                   S3               %4$s  (bucket kinfer; keys in %5$s/secrets.properties)
                   data             %5$s
-                  logs             %5$s/logs/
+                  logs             %5$s/logs/  (one JSON object per line: requestId, jobId, tenant, traceId, ...)
+                  metrics          %8$s
 
                 Remove the background of a photo:
 
@@ -59,6 +68,22 @@ final class Banner {
 
                 Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead (signed: X-Kinfer-Signature).
                 Ctrl-C stops everything.
-                """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir(), access, auth);
+                """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir(), access, auth,
+                metrics(stack.apiMetricsUrl(), auth, stack.sinkMetricsUrl(), stack.workerMetricsUrls()));
+    }
+
+    /**
+     * Every Prometheus endpoint of the stack, one per line, aligned under the banner's values: ingest-api's (which
+     * needs an admin's key, shown as a curl command when the stack has one), result-sink's and each worker's.
+     */
+    static String metrics(String apiMetrics, String auth, String sinkMetrics, Map<String, String> workerMetrics) {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("ingest-api", auth.isEmpty() ? apiMetrics : "curl -s " + auth + apiMetrics);
+        endpoints.put("result-sink", sinkMetrics);
+        workerMetrics.forEach((model, url) -> endpoints.put("worker " + model, url));
+        int width = endpoints.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+        List<String> lines = new ArrayList<>();
+        endpoints.forEach((name, url) -> lines.add(name + " ".repeat(width - name.length()) + url));
+        return String.join("\n" + VALUE_INDENT, lines);
     }
 }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,8 @@ public final class LocalStack implements AutoCloseable {
     private final Set<String> served = ConcurrentHashMap.newKeySet();
     /** The supervised worker of each served model. */
     private final Map<String, ChildProcess> workers = new ConcurrentHashMap<>();
+    /** The health (and metrics) port of each served model's worker. */
+    private final Map<String, Integer> workerPorts = new ConcurrentHashMap<>();
     private Secrets secrets;
     private EmbeddedKafka kafka;
     private EmbeddedS3 s3;
@@ -212,7 +215,15 @@ public final class LocalStack implements AutoCloseable {
         ChildProcess worker = startCatalogWorker(workerId, model, healthPort, settings);
         supervisor.supervise(worker);
         workers.put(model, worker);
+        workerPorts.put(model, healthPort);
         return worker;
+    }
+
+    /** The Prometheus endpoint of each served model's worker, by model name (sorted); workers started later join it. */
+    Map<String, String> workerMetricsUrls() {
+        Map<String, String> urls = new TreeMap<>();
+        workerPorts.forEach((model, port) -> urls.put(model, "http://127.0.0.1:" + port + "/metrics"));
+        return urls;
     }
 
     /**
@@ -349,6 +360,16 @@ public final class LocalStack implements AutoCloseable {
 
     String sinkUrl() {
         return "http://127.0.0.1:" + config.ports().sink();
+    }
+
+    /** ingest-api's Prometheus endpoint; it answers admins only (the development key is one). */
+    String apiMetricsUrl() {
+        return apiUrl() + "/metrics";
+    }
+
+    /** result-sink's Prometheus endpoint (open: result-sink is not exposed beyond the stack). */
+    String sinkMetricsUrl() {
+        return sinkUrl() + "/metrics";
     }
 
     String registryUrl() {

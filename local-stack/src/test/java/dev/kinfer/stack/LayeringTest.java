@@ -19,13 +19,15 @@ class LayeringTest {
             "schemas", "dev.kinfer.schemas",
             "object-store", "dev.kinfer.store",
             "catalog", "dev.kinfer.catalog",
+            "credentials", "dev.kinfer.credentials",
             "imaging", "dev.kinfer.imaging",
             "jobs", "dev.kinfer.jobs",
             "ingest-api", "dev.kinfer.ingest",
             "inference-worker", "dev.kinfer.worker",
             "result-sink", "dev.kinfer.sink",
             "local-stack", "dev.kinfer.stack");
-    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store", "dev.kinfer.catalog", "dev.kinfer.imaging", "dev.kinfer.jobs");
+    private static final List<String> SHARED = List.of("dev.kinfer.schemas", "dev.kinfer.store", "dev.kinfer.catalog", "dev.kinfer.credentials",
+            "dev.kinfer.imaging", "dev.kinfer.jobs");
 
     @Test
     void shouldKeepEveryModuleToItsOwnPackagesAndTheSharedOnes() throws IOException {

@@ -9,6 +9,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.kinfer.schemas.ImageRef;
+import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.ResultStatus;
+import dev.kinfer.schemas.serde.AvroDeserializer;
+import dev.kinfer.schemas.serde.AvroSerializer;
+import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import java.awt.RenderingHints;
@@ -23,11 +30,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.StreamSupport;
@@ -345,14 +355,86 @@ class PipelineIT {
     }
 
     @Test
-    void shouldFailARequestWithAParameterTheModelRefusesAndSayWhy() throws Exception {
+    void shouldFailARequestProducedStraightToKafkaWithAParameterTheModelRefusesAndSayWhy() throws Exception {
+        // The edge refuses such a request (400); a producer writing to the request topic itself gets a FAILED result.
+        byte[] portrait = TestPhotos.astronaut(cacheDir);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(portrait));
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(portrait));
+        String requestId = "kafka-native-" + UUID.randomUUID();
+        String topic = "kinfer.requests.detect-faces";
+        SchemaRegistryClient registry = new SchemaRegistryClient(stack.registryUrl());
+        // Parameters are checked before the input is fetched: the image need not be in the store.
+        InferenceRequest request = InferenceRequest.newBuilder().setRequestId(requestId).setTenant("kafka-native").setModel("detect-faces")
+                .setInputs(List.of(new ImageRef("s3://kinfer/images/" + sha256, sha256, "image/png", image.getWidth(), image.getHeight(),
+                        (long) portrait.length)))
+                .setParams(Map.of("threshold", "2")).setSubmittedAt(Instant.now()).setCacheKey(requestId).build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, requestId, new AvroSerializer<InferenceRequest>(registry).serialize(topic, request))).get();
+        }
+
+        ConsumerRecord<String, byte[]> record = awaitRecord("kinfer.results", requestId);
+        InferenceResult result = new AvroDeserializer<>(registry, InferenceResult.class).deserialize("kinfer.results", record.value());
+
+        assertThat(result.getStatus()).as(result.toString()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.getError().getCode()).isEqualTo("invalid-parameter");
+        assertThat(result.getError().getMessage()).contains("threshold");
+    }
+
+    @Test
+    void shouldDescribeEveryDemoModelWithTheParametersItTakes() throws Exception {
+        HttpResponse<String> list = get(stack.apiUrl() + "/v1/models");
+        HttpResponse<String> faces = get(stack.apiUrl() + "/v1/models/detect-faces");
+
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        Map<String, String> tasks = new TreeMap<>();
+        for (JsonNode model : JSON.readTree(list.body()).path("models")) {
+            tasks.put(model.path("name").asText(), model.path("task").asText());
+        }
+        assertThat(tasks).containsAllEntriesOf(Map.of("remove-background", "remove-background", "detect-faces", "detect-faces",
+                "style-transfer", "style-transfer", "upscale", "upscale", "embed-face", "embed-face", "verify-face", "verify-face"));
+
+        assertThat(faces.statusCode()).as(faces.body()).isEqualTo(200);
+        JsonNode model = JSON.readTree(faces.body());
+        assertThat(model.path("task").asText()).isEqualTo("detect-faces");
+        assertThat(model.path("currentVersion").asText()).isNotBlank();
+        assertThat(model.path("versions")).extracting(v -> v.path("version").asText()).contains(model.path("currentVersion").asText());
+        assertThat(model.at("/inputs/0/name").asText()).isEqualTo("image");
+        assertThat(model.at("/output/type").asText()).isEqualTo("detections");
+        assertThat(model.at("/batching/maxBatchSize").asInt()).isPositive();
+        assertThat(model.path("workerLive").asBoolean()).isTrue();
+        JsonNode threshold = model.path("parameters").get(0);
+        assertThat(threshold.path("name").asText()).isEqualTo("threshold");
+        assertThat(threshold.path("type").asText()).isEqualTo("number");
+        assertThat(threshold.path("default").asDouble()).isEqualTo(0.75);
+        assertThat(threshold.path("exclusiveMinimum").asDouble()).isEqualTo(0.0);
+        assertThat(threshold.path("exclusiveMaximum").asDouble()).isEqualTo(1.0);
+        assertProblem(get(stack.apiUrl() + "/v1/models/no-such-model"), 404, "unknown-model");
+    }
+
+    @Test
+    void shouldRefuseABadParameterOrImagePartAtTheEdgeAndPublishNothing() throws Exception {
+        long objectsBefore = storedObjects();
+        long requestsBefore = requestTopicEnd("detect-faces");
+        long styleRequestsBefore = requestTopicEnd("style-transfer");
         byte[] portrait = TestPhotos.astronaut(cacheDir);
 
-        JsonNode job = finishedJob(submit("detect-faces", Map.of("param.threshold", "2"), "astronaut.png", "image/png", portrait));
+        HttpResponse<String> outOfRange = submit("detect-faces", Map.of("param.threshold", "7"), "astronaut.png", "image/png", portrait);
+        HttpResponse<String> unknown = submit("detect-faces", Map.of("param.nope", "1"), "astronaut.png", "image/png", portrait);
+        HttpResponse<String> reference = submit("detect-faces", Map.of(), List.of(new Part("image", "a.png", "image/png", portrait),
+                new Part("reference", "b.png", "image/png", portrait)));
+        HttpResponse<String> noStyle = submit("style-transfer", Map.of(), "astronaut.png", "image/png", portrait);
 
-        assertThat(job.path("status").asText()).isEqualTo("FAILED");
-        assertThat(job.at("/result/error/code").asText()).isEqualTo("invalid-parameter");
-        assertThat(job.at("/result/error/message").asText()).contains("threshold");
+        assertProblem(outOfRange, 400, "invalid-parameter");
+        assertThat(JSON.readTree(outOfRange.body()).path("detail").asText()).contains("threshold").contains("'7'");
+        assertProblem(unknown, 400, "invalid-parameter");
+        assertThat(JSON.readTree(unknown.body()).path("detail").asText()).contains("'nope'").contains("threshold");
+        assertProblem(reference, 400, "unknown-part"); // detect-faces takes no reference image
+        assertProblem(noStyle, 400, "missing-image");
+        assertThat(JSON.readTree(noStyle.body()).path("detail").asText()).contains("'style'");
+        assertThat(requestTopicEnd("detect-faces")).isEqualTo(requestsBefore);
+        assertThat(requestTopicEnd("style-transfer")).isEqualTo(styleRequestsBefore);
+        assertThat(storedObjects()).isEqualTo(objectsBefore);
     }
 
     @Test
@@ -361,7 +443,7 @@ class PipelineIT {
         byte[] style = Files.readAllBytes(PHOTOS.resolve("starry_night.jpg"));
 
         JsonNode job = finishedJob(submitTwo("style-transfer", content, style));
-        JsonNode withoutStyle = finishedJob(submit("style-transfer", Map.of(), "fruits.jpg", "image/jpeg", content));
+        HttpResponse<String> withoutStyle = submit("style-transfer", Map.of(), "fruits.jpg", "image/jpeg", content);
 
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         byte[] png = HTTP.send(HttpRequest.newBuilder(URI.create(job.at("/result/output/image/url").asText())).build(),
@@ -379,8 +461,7 @@ class PipelineIT {
         assertThat(distance(after, target)).isLessThan(distance(before, target) / 2);
         assertThat(before[2]).as("fruit: blue below red").isLessThan(before[0]);
         assertThat(after[2]).as("transferred: blue above red").isGreaterThan(after[0]);
-        assertThat(withoutStyle.path("status").asText()).isEqualTo("FAILED");
-        assertThat(withoutStyle.at("/result/error/code").asText()).isEqualTo("wrong-input-count");
+        assertProblem(withoutStyle, 400, "missing-image"); // refused at the edge: the task needs a 'style' part
     }
 
     private static double distance(double[] a, double[] b) {
@@ -546,7 +627,7 @@ class PipelineIT {
 
         JsonNode first = JSON.readTree(post("/v1/models/detect-faces:predict", Map.of(), baboon).body());
         HttpResponse<String> again = post("/v1/models/detect-faces:predict", Map.of(), baboon);
-        HttpResponse<String> asJob = submit("detect-faces", Map.of(), baboon);
+        HttpResponse<String> asJob = post("/v1/models/detect-faces/jobs", Map.of(), Map.of(), baboon);
         HttpResponse<String> fresh = post("/v1/models/detect-faces:predict", NO_CACHE, Map.of(), baboon);
 
         assertThat(first.path("status").asText()).isEqualTo("SUCCEEDED");
@@ -562,6 +643,99 @@ class PipelineIT {
         assertThat(bypassed.has("cached")).isFalse();
         assertThat(bypassed.path("jobId").asText()).isNotEqualTo(first.path("jobId").asText());
         assertThat(get(stack.apiUrl() + "/metrics").body()).containsPattern("kinfer_cache_total\\{outcome=\"hit\"} [2-9]");
+    }
+
+    @Test
+    void shouldCountRequestsAtMetricsByRouteTemplateStatusAndTenantWithKafkaAndJvmMetrics() throws Exception {
+        byte[] jpeg = Files.readAllBytes(PHOTOS.resolve("fruits.jpg"));
+        finishedJob(post("/v1/models/detect-faces/jobs", NO_CACHE, Map.of(), List.of(new Part("image", "fruits.jpg", "image/jpeg", jpeg))));
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/jobs/no-key-" + UUID.randomUUID()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> metrics = get(stack.apiMetricsUrl());
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .containsPattern("kinfer_http_requests_seconds_bucket\\{method=\"POST\",route=\"/v1/models/\\{model}/jobs\",status=\"202\","
+                        + "tenant=\"" + DevKey.TENANT + "\",le=\"[^\"]+\"} [1-9]")
+                .contains("kinfer_http_requests_seconds_count{method=\"GET\",route=\"/v1/jobs/{id}\",status=\"200\",tenant=\"" + DevKey.TENANT + "\"}")
+                .as("a refused request: its route's template, no tenant")
+                .contains("kinfer_http_requests_seconds_count{method=\"GET\",route=\"/v1/jobs/{id}\",status=\"401\",tenant=\"none\"}")
+                .as("never a raw path").doesNotContain("no-key-")
+                .contains("kafka_producer_").contains("kafka_consumer_").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void shouldServeResultSinksAndEveryWorkersMetrics() throws Exception {
+        byte[] jpeg = Files.readAllBytes(PHOTOS.resolve("fruits.jpg"));
+        String jobId = finishedJob(post("/v1/models/detect-faces/jobs", NO_CACHE, Map.of(),
+                List.of(new Part("image", "fruits.jpg", "image/jpeg", jpeg)))).path("jobId").asText();
+        // result-sink's status route, asked as ingest-api asks it
+        HttpRequest status = HttpRequest.newBuilder(URI.create(stack.sinkUrl() + "/v1/jobs/" + jobId + "?tenant=" + DevKey.TENANT))
+                .header("X-Request-Id", "pipeline-it-sink").build();
+        HttpResponse<String> answered = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> HTTP.send(status, HttpResponse.BodyHandlers.ofString()), response -> response.statusCode() == 200);
+        assertThat(answered.headers().firstValue("X-Request-Id")).hasValue("pipeline-it-sink");
+
+        HttpResponse<String> sink = get(stack.sinkMetricsUrl());
+
+        assertThat(sink.statusCode()).isEqualTo(200);
+        assertThat(sink.body())
+                .contains("kinfer_http_requests_seconds_count{method=\"GET\",route=\"/v1/jobs/{id}\",status=\"200\",tenant=\"" + DevKey.TENANT + "\"}")
+                .contains("kafka_stream_").contains("jvm_memory_used_bytes");
+        assertThat(stack.workerMetricsUrls()).containsKeys(MODEL, "detect-faces");
+        for (Map.Entry<String, String> worker : stack.workerMetricsUrls().entrySet()) {
+            HttpResponse<String> metrics = get(worker.getValue());
+            assertThat(metrics.statusCode()).as(worker.getKey()).isEqualTo(200);
+            assertThat(metrics.body()).as(worker.getKey()).contains("kinfer_queued{model=\"" + worker.getKey() + "\"}")
+                    .contains("kafka_consumer_").contains("jvm_memory_used_bytes");
+        }
+        assertThat(get(stack.workerMetricsUrls().get("detect-faces")).body()).contains("kinfer_results_total{model=\"detect-faces\"");
+    }
+
+    @Test
+    void shouldCarryTheClientsTraceparentToTheWorkersAndTheSinksJsonLogLines() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String traceparent = "00-" + traceId + "-00f067aa0ba902b7-01";
+        String requestId = "pipeline-it-" + UUID.randomUUID();
+        byte[] jpeg = Files.readAllBytes(PHOTOS.resolve("fruits.jpg"));
+
+        HttpResponse<String> accepted = post("/v1/models/detect-faces/jobs",
+                Map.of("Cache-Control", "no-cache", "traceparent", traceparent, "X-Request-Id", requestId), Map.of(),
+                List.of(new Part("image", "fruits.jpg", "image/jpeg", jpeg)));
+
+        assertThat(accepted.headers().firstValue("X-Request-Id")).hasValue(requestId);
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+        finishedJob(accepted);
+        Path logs = data.resolve("logs");
+        JsonNode ingestLine = await().atMost(Duration.ofSeconds(30)).until(() -> logLine(logs.resolve("ingest-api.log"),
+                line -> requestId.equals(line.path("requestId").asText())), line -> line != null);
+        assertThat(ingestLine.path("tenant").asText()).isEqualTo(DevKey.TENANT);
+        assertThat(ingestLine.path("traceparent").asText()).isEqualTo(traceparent);
+        assertThat(ingestLine.path("traceId").asText()).isEqualTo(traceId);
+        for (Path log : List.of(stack.worker("detect-faces").log(), logs.resolve("result-sink.log"))) {
+            JsonNode line = await().atMost(Duration.ofSeconds(30)).until(() -> logLine(log,
+                    candidate -> jobId.equals(candidate.path("jobId").asText()) && traceId.equals(candidate.path("traceId").asText())),
+                    found -> found != null);
+            assertThat(line.path("traceparent").asText()).as(log.toString()).isEqualTo(traceparent);
+            assertThat(line.path("tenant").asText()).as(log.toString()).isEqualTo(DevKey.TENANT);
+            assertThat(line.path("model").asText()).as(log.toString()).isEqualTo("detect-faces");
+            assertThat(line.path("message").asText()).as(log.toString()).contains(jobId);
+        }
+    }
+
+    /** The first line of a service's log that is a JSON object matching {@code test}, or null. */
+    private static JsonNode logLine(Path log, java.util.function.Predicate<JsonNode> test) throws IOException {
+        for (String text : Files.readAllLines(log)) {
+            if (text.startsWith("{")) {
+                JsonNode line = JSON.readTree(text);
+                if (test.test(line)) {
+                    return line;
+                }
+            }
+        }
+        return null;
     }
 
     private static String readStatus(String json) {
@@ -583,9 +757,10 @@ class PipelineIT {
                 new Part("style", "style.jpg", "image/jpeg", style)));
     }
 
+    /** A submission that runs the model, whatever the result cache holds from another test. */
     private static HttpResponse<String> submit(String model, Map<String, String> fields, List<Part> parts)
             throws IOException, InterruptedException {
-        return post("/v1/models/" + model + "/jobs", fields, parts);
+        return post("/v1/models/" + model + "/jobs", NO_CACHE, fields, parts);
     }
 
     private static HttpResponse<String> post(String path, Map<String, String> fields, List<Part> parts)
@@ -656,8 +831,12 @@ class PipelineIT {
     }
 
     private static long requestTopicEnd() {
+        return requestTopicEnd(MODEL);
+    }
+
+    private static long requestTopicEnd(String model) {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            var partitions = consumer.partitionsFor("kinfer.requests." + MODEL).stream()
+            var partitions = consumer.partitionsFor("kinfer.requests." + model).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }

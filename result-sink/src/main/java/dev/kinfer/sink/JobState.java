@@ -10,18 +10,22 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param webhookDue    true in exactly one version of the state: the one in which the job became final with a
  *                      callback known; that version is what the webhook delivery is made from
  * @param webhookQueued whether that version has been emitted already, so a replayed result never sends twice
+ * @param traceparent   the W3C trace context the job was submitted with (from its request), for the log; may be null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobState(String jobId, String tenant, String model, String status, Long submittedAt, Long completedAt,
-                       String callbackUrl, String callbackSecretId, JsonNode result, boolean webhookDue, boolean webhookQueued) {
+                       String callbackUrl, String callbackSecretId, JsonNode result, boolean webhookDue, boolean webhookQueued,
+                       String traceparent) {
     static final String PENDING = "PENDING";
 
-    static JobState accepted(String jobId, String tenant, String model, long submittedAt, String callbackUrl, String callbackSecretId) {
-        return new JobState(jobId, tenant, model, PENDING, submittedAt, null, callbackUrl, callbackSecretId, null, false, false);
+    static JobState accepted(String jobId, String tenant, String model, long submittedAt, String callbackUrl, String callbackSecretId,
+                             String traceparent) {
+        return new JobState(jobId, tenant, model, PENDING, submittedAt, null, callbackUrl, callbackSecretId, null, false, false,
+                traceparent);
     }
 
     static JobState completed(String jobId, String tenant, String model, String status, long completedAt, JsonNode result) {
-        return new JobState(jobId, tenant, model, status, null, completedAt, null, null, result, false, false);
+        return new JobState(jobId, tenant, model, status, null, completedAt, null, null, result, false, false, null);
     }
 
     boolean isFinal() {
@@ -41,6 +45,7 @@ public record JobState(String jobId, String tenant, String model, String status,
                 finalNow ? source.completedAt : null,
                 callback, secretId,
                 finalNow ? source.result : null,
-                due, webhookQueued || due);
+                due, webhookQueued || due,
+                traceparent != null ? traceparent : update.traceparent);
     }
 }

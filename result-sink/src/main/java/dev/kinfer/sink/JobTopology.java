@@ -3,6 +3,7 @@ package dev.kinfer.sink;
 import dev.kinfer.jobs.ResultJson;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroSerde;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
@@ -17,12 +18,16 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepted jobs and results fold into one {@link JobState} per job id. Each job's
- * state version that owes a webhook is written to {@link Topics#WEBHOOKS}, exactly once under EOS.
+ * state version that owes a webhook is written to {@link Topics#WEBHOOKS}, exactly once under EOS. Each change of a
+ * job's state is logged (accepted, then its final status) with the job's id, tenant, model and trace context.
  */
 final class JobTopology {
+    private static final Logger log = LoggerFactory.getLogger(JobTopology.class);
     static final String JOBS_STORE = "jobs";
 
     private JobTopology() {
@@ -49,6 +54,7 @@ final class JobTopology {
                 .reduce(JobState::merge, Materialized.<String, JobState, KeyValueStore<Bytes, byte[]>>as(JOBS_STORE)
                         .withKeySerde(ids).withValueSerde(states))
                 .toStream()
+                .peek(JobTopology::logChange)
                 .filter((id, state) -> state != null && state.webhookDue())
                 .to(Topics.WEBHOOKS, Produced.with(ids, states));
         return builder.build();
@@ -63,7 +69,21 @@ final class JobTopology {
         return JobState.accepted(request.getRequestId(), request.getTenant(), request.getModel(),
                 request.getSubmittedAt().toEpochMilli(),
                 request.getCallback() == null ? null : request.getCallback().getUrl(),
-                request.getCallback() == null ? null : request.getCallback().getSecretId());
+                request.getCallback() == null ? null : request.getCallback().getSecretId(),
+                request.getTraceparent());
+    }
+
+    private static void logChange(String id, JobState state) {
+        if (state == null) {
+            return;
+        }
+        try (LogContext.Scope scope = LogContext.job(id, state.tenant(), state.model(), state.traceparent())) {
+            if (state.isFinal()) {
+                log.info("job {} {}", id, state.status());
+            } else {
+                log.info("job {} accepted", id);
+            }
+        }
     }
 
     private static JobState completed(InferenceResult result) {

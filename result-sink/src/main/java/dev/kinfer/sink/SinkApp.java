@@ -1,11 +1,15 @@
 package dev.kinfer.sink;
 
+import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.store.ObjectStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,17 +30,25 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
-/** result-sink wired: the job-status Streams app, its HTTP API and the webhook dispatcher. */
+/**
+ * result-sink wired: the job-status Streams app, its HTTP API and the webhook dispatcher. {@code GET /metrics} serves
+ * Prometheus metrics: HTTP requests ({@code kinfer_http_requests_seconds}), Kafka Streams' own
+ * ({@code kafka_stream_*}), the JVM's.
+ */
 public final class SinkApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkApp.class);
     private static final int WEBHOOK_PARTITIONS = 4;
+    private static final String SERVED_TENANT = "kinfer.servedTenant";
 
     private final ObjectStore store;
     private final KafkaStreams streams;
     private final JobView views;
     private final WebhookDispatcher dispatcher;
     private final Thread dispatcherThread;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final KafkaStreamsMetrics streamsMetrics;
     private final Javalin http;
 
     private SinkApp(SinkConfig config) {
@@ -47,11 +59,16 @@ public final class SinkApp implements AutoCloseable {
         this.dispatcher = new WebhookDispatcher(webhookConsumer(config), views, new WebhookSigner(config.webhookSecret()),
                 new CallbackGuard(config.callbackAllowList()));
         this.dispatcherThread = Thread.ofPlatform().name("webhooks").unstarted(dispatcher);
+        HttpObservation.bindJvm(metrics);
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();
+            HttpObservation.install(javalin, metrics, SinkApp::servedTenant);
             javalin.routes.get("/v1/jobs/{id}", this::job);
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             javalin.routes.get("/health/live", ctx -> ctx.result("live"));
             javalin.routes.exception(InvalidStateStoreException.class, (e, ctx) ->
                     problem(ctx, 503, "status-unavailable", "Job status unavailable", "job status is moving between instances; retry"));
@@ -84,6 +101,7 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private void job(Context ctx) {
+        MDC.put(LogContext.JOB_ID, ctx.pathParam("id"));
         if (streams.state() != KafkaStreams.State.RUNNING) {
             problem(ctx, 503, "status-unavailable", "Job status unavailable", "job status is being restored (" + streams.state() + ")");
             return;
@@ -101,7 +119,13 @@ public final class SinkApp implements AutoCloseable {
             problem(ctx, 404, "unknown-job", "Unknown job", "no job with id " + ctx.pathParam("id"));
             return;
         }
+        ctx.attribute(SERVED_TENANT, tenant);
         ctx.json(views.render(state));
+    }
+
+    /** The tenant a job was answered for (the one ingest-api asked for, proven to own it); none otherwise. */
+    private static String servedTenant(Context ctx) {
+        return ctx.attribute(SERVED_TENANT);
     }
 
     private static void problem(Context ctx, int status, String code, String title, String detail) {
@@ -151,6 +175,7 @@ public final class SinkApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         streams.close(Duration.ofSeconds(10));
+        streamsMetrics.close();
         store.close();
     }
 }

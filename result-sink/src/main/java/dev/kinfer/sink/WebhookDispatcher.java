@@ -1,6 +1,7 @@
 package dev.kinfer.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -83,8 +84,9 @@ final class WebhookDispatcher implements Runnable {
         if (record.value() == null) {
             return;
         }
-        try {
-            deliver(record.value());
+        JobState state = record.value();
+        try (LogContext.Scope scope = LogContext.job(state.jobId(), state.tenant(), state.model(), state.traceparent())) {
+            deliver(state);
         } catch (RuntimeException e) {
             log.error("webhook decision {}-{}@{} could not be delivered", record.topic(), record.partition(), record.offset(), e);
         }
@@ -107,9 +109,14 @@ final class WebhookDispatcher implements Runnable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        String traceparent = LogContext.traceparent(state.traceparent());
         for (int attempt = 0; attempt <= BACKOFF.size() && running.get(); attempt++) {
             long now = Instant.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(state.callbackUrl()))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(state.callbackUrl()));
+            if (traceparent != null) {
+                builder.header("traceparent", traceparent); // the client's trace goes on to its receiver
+            }
+            HttpRequest request = builder
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "kinfer-webhooks")

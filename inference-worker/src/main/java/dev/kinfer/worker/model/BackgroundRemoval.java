@@ -27,8 +27,7 @@ final class BackgroundRemoval {
 
     static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
         return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[].class, new MaskTranslator(),
-                (input, mask) -> new ModelOutput.ImageProduct(IdPhoto.finish(cutOut(input.image(), mask), input.params())), true,
-                IdPhoto::checkParams);
+                (input, mask) -> new ModelOutput.ImageProduct(IdPhoto.finish(cutOut(input.image(), mask), input.params())), true);
     }
 
     /** Image in, 1024x1024 foreground mask (row-major, values in [0, 1]) out. */

@@ -1,5 +1,6 @@
 package dev.kinfer.worker.model;
 
+import dev.kinfer.catalog.ModelManifest;
 import java.time.Duration;
 
 /**
@@ -11,7 +12,9 @@ import java.time.Duration;
  *                     the model runs)
  */
 public record BatchLimits(int maxBatchSize, Duration maxDelay) {
-    public static final BatchLimits DEFAULT = new BatchLimits(8, Duration.ZERO);
+    /** The manifest's defaults, for a manifest that sets no limits. */
+    public static final BatchLimits DEFAULT = new BatchLimits(ModelManifest.DEFAULT_MAX_BATCH_SIZE,
+            Duration.ofMillis(ModelManifest.DEFAULT_MAX_DELAY_MS));
 
     public BatchLimits {
         if (maxBatchSize < 1) {

@@ -8,7 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
+import dev.kinfer.catalog.InvalidParameterException;
 import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.catalog.ParamSpec;
+import dev.kinfer.catalog.TaskSpecs;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -27,11 +30,12 @@ import java.util.stream.IntStream;
  * {@code mean} and {@code std} (comma-separated, ImageNet's by default), NCHW. The model answers logits
  * (softmax applied here) or, with {@code "outputs": "probabilities"}, probabilities.
  *
- * <p>Options: {@code labels} (file beside the artifact, one label per line, required), {@code topK} (default 5).
- * Parameter {@code topK}: how many labels to return, from 1 to the number of labels.
+ * <p>Options: {@code labels} (file beside the artifact, one label per line, required), {@code topK} (the
+ * parameter's default). Parameter {@code topK} ({@link TaskSpecs#CLASSIFY}): how many labels to return, here at
+ * most the number of labels.
  */
 final class Classification {
-    static final String TOP_K = "topK";
+    static final String TOP_K = TaskSpecs.TOP_K;
 
     private Classification() {
     }
@@ -39,36 +43,26 @@ final class Classification {
     static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
         Map<String, String> options = manifest.options();
         List<String> labels = labels(manifest, modelDir);
-        int defaultTopK = topK(options.getOrDefault(TOP_K, "5"), labels.size());
+        // The task declares topK; only the loaded model knows how many labels it has.
+        ParamSpec topK = TaskSpecs.CLASSIFY.requireParam(TOP_K).atMost(labels.size());
+        String defaultTopK = topK.defaultFor(options);
+        try {
+            topK.check(defaultTopK);
+        } catch (InvalidParameterException e) {
+            throw new ModelLoadException("classify model " + manifest.name() + ": default " + e.getMessage(), e);
+        }
         Preprocessing preprocessing = new Preprocessing(
                 positive(options, "inputSize", 224), positive(options, "resizeSize", 256),
                 triple(options, "mean", "0.485,0.456,0.406"), triple(options, "std", "0.229,0.224,0.225"),
                 "probabilities".equals(options.get("outputs")));
         return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[].class, new ClassifierTranslator(preprocessing),
-                (input, probabilities) -> top(labels, probabilities, input.params().containsKey(TOP_K)
-                        ? topK(input.params().get(TOP_K), labels.size()) : defaultTopK), true,
-                params -> checkParams(params, labels.size()));
-    }
-
-    private static void checkParams(Map<String, String> params, int labelCount) {
-        for (Map.Entry<String, String> param : params.entrySet()) {
-            if (!TOP_K.equals(param.getKey())) {
-                throw new InvalidParameterException("classify takes only '" + TOP_K + "', got '" + param.getKey() + "'");
-            }
-            topK(param.getValue(), labelCount);
-        }
-    }
-
-    static int topK(String value, int labelCount) {
-        try {
-            int k = Integer.parseInt(value.strip());
-            if (k >= 1 && k <= labelCount) {
-                return k;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the allowed range
-        }
-        throw new InvalidParameterException(TOP_K + " must be a whole number from 1 to " + labelCount + ", got '" + value + "'");
+                (input, probabilities) -> top(labels, probabilities,
+                        Integer.parseInt(input.params().getOrDefault(TOP_K, defaultTopK).strip())), true,
+                params -> {
+                    if (params.containsKey(TOP_K)) {
+                        topK.check(params.get(TOP_K));
+                    }
+                });
     }
 
     /** The {@code k} most probable labels, most probable first. */

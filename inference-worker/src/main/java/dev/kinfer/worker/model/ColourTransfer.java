@@ -11,7 +11,6 @@ import dev.kinfer.catalog.ModelManifest;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code style-transfer} without weights, and honest about it: Reinhard et al.'s colour transfer (2001). The
@@ -19,7 +18,8 @@ import java.util.Map;
  * lαβ colour space), computed with DJL NDArray operations on the PyTorch engine. It moves palettes, not
  * brush strokes; a trained two-input network (an AdaIN export) is what paints.
  *
- * <p>Takes two inputs: the content image first, then the style image; the output has the content's size.
+ * <p>Takes two inputs ({@link dev.kinfer.catalog.TaskSpecs#STYLE_TRANSFER}): the content image first, then the
+ * style image; the output has the content's size.
  */
 final class ColourTransfer implements ModelRunner {
     private static final float[][] RGB_TO_LMS = {{0.3811f, 0.5783f, 0.0402f}, {0.1967f, 0.7244f, 0.0782f}, {0.0241f, 0.1288f, 0.8444f}};
@@ -46,18 +46,8 @@ final class ColourTransfer implements ModelRunner {
     }
 
     @Override
-    public int inputCount() {
-        return 2;
-    }
-
-    @Override
     public String bucket(int width, int height) {
         return "any"; // statistics, not a network: sizes may share a batch
-    }
-
-    @Override
-    public void checkParams(Map<String, String> params) {
-        ModelRunner.refuseAny(manifest.task(), params);
     }
 
     @Override

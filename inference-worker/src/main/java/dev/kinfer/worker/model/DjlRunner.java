@@ -7,6 +7,7 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
+import dev.kinfer.catalog.InvalidParameterException;
 import dev.kinfer.catalog.ModelManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,19 +25,27 @@ final class DjlRunner<O> implements ModelRunner {
     private final Predictor<Image, O> predictor;
     private final Decoder<O> decoder;
     private final boolean resizesInput;
-    private final Consumer<Map<String, String>> paramCheck;
+    private final Consumer<Map<String, String>> modelCheck;
+
+    /** A model whose parameters are checked by its task's declaration alone. */
+    DjlRunner(ModelManifest manifest, Path modelDir, int intraOpThreads, Class<O> rawOutput, Translator<Image, O> translator,
+              Decoder<O> decoder, boolean resizesInput) {
+        this(manifest, modelDir, intraOpThreads, rawOutput, translator, decoder, resizesInput, params -> {
+        });
+    }
 
     /**
      * @param intraOpThreads ONNX Runtime's threads per operator, 0 for its default
      * @param resizesInput   whether the translator brings every input to one shape (so sizes may share a batch)
-     * @param paramCheck     throws {@link InvalidParameterException} for parameters the task refuses
+     * @param modelCheck     after the task's own check: throws {@link InvalidParameterException} for what only the
+     *                       loaded model refuses
      */
     DjlRunner(ModelManifest manifest, Path modelDir, int intraOpThreads, Class<O> rawOutput, Translator<Image, O> translator,
-              Decoder<O> decoder, boolean resizesInput, Consumer<Map<String, String>> paramCheck) {
+              Decoder<O> decoder, boolean resizesInput, Consumer<Map<String, String>> modelCheck) {
         this.manifest = manifest;
         this.decoder = decoder;
         this.resizesInput = resizesInput;
-        this.paramCheck = paramCheck;
+        this.modelCheck = modelCheck;
         this.model = Artifacts.load(manifest, modelDir, intraOpThreads, Image.class, rawOutput, translator);
         this.predictor = model.newPredictor();
     }
@@ -54,7 +63,8 @@ final class DjlRunner<O> implements ModelRunner {
 
     @Override
     public void checkParams(Map<String, String> params) {
-        paramCheck.accept(params);
+        ModelRunner.super.checkParams(params);
+        modelCheck.accept(params);
     }
 
     @Override

@@ -9,61 +9,39 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.catalog.TaskSpecs;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code detect-faces}: MediaPipe BlazeFace (ONNX, NHWC input in [-1, 1]). The image is letterboxed into the
  * model's square input (scaled to fit, padded right and bottom) so faces keep their shape; boxes and the six
  * keypoints (eyes, nose, mouth, ears) come back in the original image's pixels, best first.
  *
- * <p>Parameter {@code threshold}: the least face score reported, in (0, 1); default from the manifest's
- * option {@code threshold}, else 0.75 (MediaPipe's).
+ * <p>Parameter {@code threshold} ({@link TaskSpecs#DETECT_FACES}): the least face score reported, in (0, 1);
+ * default from the manifest's option {@code threshold}, else 0.75 (MediaPipe's).
  */
 final class FaceDetection {
-    static final String THRESHOLD = "threshold";
-    private static final float DEFAULT_THRESHOLD = 0.75f;
+    static final String THRESHOLD = TaskSpecs.THRESHOLD;
 
     private FaceDetection() {
     }
 
     static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
         int side = Integer.parseInt(manifest.options().getOrDefault("inputSize", "128"));
-        float defaultThreshold = threshold(manifest.options().getOrDefault(THRESHOLD, Float.toString(DEFAULT_THRESHOLD)));
+        float defaultThreshold = threshold(TaskSpecs.DETECT_FACES.requireParam(THRESHOLD).defaultFor(manifest.options()));
         return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[][].class, new BlazeFaceTranslator(side),
-                (input, raw) -> faces(input, raw, side, defaultThreshold), true, FaceDetection::checkParams);
+                (input, raw) -> faces(input, raw, side, defaultThreshold), true);
     }
 
-    private static void checkParams(Map<String, String> params) {
-        Set<String> unknown = new HashSet<>(params.keySet());
-        unknown.remove(THRESHOLD);
-        if (!unknown.isEmpty()) {
-            throw new InvalidParameterException("detect-faces takes only '" + THRESHOLD + "', got " + unknown);
-        }
-        if (params.containsKey(THRESHOLD)) {
-            threshold(params.get(THRESHOLD));
-        }
-    }
-
-    static float threshold(String value) {
-        float threshold;
-        try {
-            threshold = Float.parseFloat(value);
-        } catch (NumberFormatException e) {
-            throw new InvalidParameterException(THRESHOLD + " must be a number in (0, 1), got '" + value + "'");
-        }
-        if (!(threshold > 0 && threshold < 1)) {
-            throw new InvalidParameterException(THRESHOLD + " must be in (0, 1), got " + value);
-        }
-        return threshold;
+    /** A threshold the task's declaration took (a request's, checked before it was batched, or the manifest's). */
+    private static float threshold(String value) {
+        return Float.parseFloat(value.strip());
     }
 
     private static ModelOutput faces(ModelInput input, float[][] raw, int side, float defaultThreshold) {

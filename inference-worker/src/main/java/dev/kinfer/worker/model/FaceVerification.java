@@ -2,6 +2,7 @@ package dev.kinfer.worker.model;
 
 import ai.djl.Device;
 import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.catalog.TaskSpecs;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
@@ -13,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code verify-face}: are the faces in two photos one person, or is this the person registered as
@@ -28,15 +28,15 @@ import java.util.regex.Pattern;
  *
  * <p>With one photo: parameter {@code register=<subject>} answers the descriptor, which the worker also writes
  * to the tenant's gallery ({@code kinfer.faces}); {@code subject=<subject>} compares with that registered face;
- * no parameter identifies: the registered face most alike, {@code matched} if it passes the threshold.
+ * no parameter identifies: the registered face most alike, {@code matched} if it passes the threshold. What it
+ * takes is {@link TaskSpecs#VERIFY_FACE}.
  */
 final class FaceVerification implements ModelRunner {
     private static final float DEFAULT_THRESHOLD = 0.91f;
     /** The chip shows the detector's box and this much more around it, as face-api's detector boxes do. */
     private static final double CONTEXT = 1.25;
-    static final String REGISTER = "register";
-    static final String SUBJECT = "subject";
-    private static final Pattern SUBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
+    static final String REGISTER = TaskSpecs.REGISTER;
+    static final String SUBJECT = TaskSpecs.SUBJECT;
 
     private final ModelManifest manifest;
     private final ModelRunner detector;
@@ -62,33 +62,8 @@ final class FaceVerification implements ModelRunner {
     }
 
     @Override
-    public int inputCount() {
-        return 2;
-    }
-
-    @Override
-    public boolean takes(int images) {
-        return images == 1 || images == 2;
-    }
-
-    @Override
     public String bucket(int width, int height) {
         return "any";
-    }
-
-    @Override
-    public void checkParams(Map<String, String> params) {
-        for (Map.Entry<String, String> param : params.entrySet()) {
-            if (!REGISTER.equals(param.getKey()) && !SUBJECT.equals(param.getKey())) {
-                throw new InvalidParameterException("verify-face takes '" + REGISTER + "' or '" + SUBJECT + "', got '" + param.getKey() + "'");
-            }
-            if (!SUBJECT_NAME.matcher(param.getValue()).matches()) {
-                throw new InvalidParameterException(param.getKey() + " must match " + SUBJECT_NAME + ", got '" + param.getValue() + "'");
-            }
-        }
-        if (params.size() > 1) {
-            throw new InvalidParameterException("'" + REGISTER + "' and '" + SUBJECT + "' do not go together");
-        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.kinfer.worker.model;
 
+import dev.kinfer.catalog.InvalidParameterException;
+import dev.kinfer.catalog.TaskSpecs;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
@@ -15,11 +17,12 @@ import java.util.regex.Pattern;
  * blue, red or {@code #RRGGBB}) and an ID-photo crop ({@code idPhoto}: the print size, e.g. {@code 35x45mm},
  * at 300 dpi). The crop is framed on the head, found in the mask: the subject's top, and the width of the
  * mask just below it. The head takes about 70 % of the photo's height with a tenth of it free above,
- * as passport rules ask (ICAO 9303: chin to crown 32-36 mm of 45).
+ * as passport rules ask (ICAO 9303: chin to crown 32-36 mm of 45). The values were checked against
+ * {@link TaskSpecs#REMOVE_BACKGROUND} before the request was batched; parsing them here only reads them.
  */
 final class IdPhoto {
-    static final String BACKGROUND = "background";
-    static final String SIZE = "idPhoto";
+    static final String BACKGROUND = TaskSpecs.BACKGROUND;
+    static final String SIZE = TaskSpecs.ID_PHOTO;
     private static final int DPI = 300;
     private static final Map<String, Color> NAMED = Map.of("white", Color.WHITE, "blue", new Color(0x438EDB), "red", new Color(0xD0021B));
     private static final Pattern HEX = Pattern.compile("#([0-9a-fA-F]{6})");
@@ -30,17 +33,6 @@ final class IdPhoto {
     private static final double TOP_MARGIN = 0.1;
 
     private IdPhoto() {
-    }
-
-    static void checkParams(Map<String, String> params) {
-        for (Map.Entry<String, String> param : params.entrySet()) {
-            switch (param.getKey()) {
-                case BACKGROUND -> colour(param.getValue());
-                case SIZE -> pixels(param.getValue());
-                default -> throw new InvalidParameterException("remove-background takes '" + BACKGROUND + "' and '" + SIZE
-                        + "', got '" + param.getKey() + "'");
-            }
-        }
     }
 
     /** The cut-out as asked: unchanged (transparent background), on a backdrop, or framed as an ID photo. */
@@ -66,14 +58,14 @@ final class IdPhoto {
         if (hex.matches()) {
             return new Color(Integer.parseInt(hex.group(1), 16));
         }
-        throw new InvalidParameterException(BACKGROUND + " must be white, blue, red or #RRGGBB, got '" + value + "'");
+        throw new InvalidParameterException(BACKGROUND, BACKGROUND + " must be white, blue, red or #RRGGBB, got '" + value + "'");
     }
 
     /** Print size in millimetres to pixels at {@value #DPI} dpi. */
     static int[] pixels(String value) {
         Matcher mm = MILLIMETRES.matcher(value);
         if (!mm.matches()) {
-            throw new InvalidParameterException(SIZE + " must be a print size such as 35x45mm, got '" + value + "'");
+            throw new InvalidParameterException(SIZE, SIZE + " must be a print size such as 35x45mm, got '" + value + "'");
         }
         return new int[] {(int) Math.round(Integer.parseInt(mm.group(1)) / 25.4 * DPI),
                 (int) Math.round(Integer.parseInt(mm.group(2)) / 25.4 * DPI)};
@@ -108,7 +100,7 @@ final class IdPhoto {
             }
         }
         if (top < 0) {
-            throw new InvalidParameterException("no subject found to frame as an ID photo");
+            throw new InvalidParameterException(SIZE, "no subject found to frame as an ID photo");
         }
         int subject = bottom - top + 1;
         int from = top + (int) (0.05 * subject);

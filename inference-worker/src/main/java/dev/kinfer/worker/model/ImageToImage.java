@@ -22,8 +22,7 @@ final class ImageToImage {
 
     static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
         return new DjlRunner<>(manifest, modelDir, intraOpThreads, Image.class, new PixelTranslator(),
-                (input, output) -> new ModelOutput.ImageProduct((BufferedImage) output.getWrappedImage()), false,
-                params -> ModelRunner.refuseAny(manifest.task(), params));
+                (input, output) -> new ModelOutput.ImageProduct((BufferedImage) output.getWrappedImage()), false);
     }
 
     static final class PixelTranslator implements Translator<Image, Image> {

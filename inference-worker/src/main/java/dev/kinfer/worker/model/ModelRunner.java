@@ -1,7 +1,10 @@
 package dev.kinfer.worker.model;
 
 import ai.djl.Device;
+import dev.kinfer.catalog.InvalidParameterException;
 import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.catalog.TaskSpec;
+import dev.kinfer.catalog.TaskSpecs;
 import java.util.List;
 import java.util.Map;
 
@@ -15,25 +18,29 @@ public interface ModelRunner extends AutoCloseable {
      */
     String bucket(int width, int height);
 
-    /** How many images a request carries (a style transfer takes the content, then the style). */
+    /** What the model's task takes and gives, as the edge describes and checks it. */
+    default TaskSpec spec() {
+        return TaskSpecs.of(manifest().task());
+    }
+
+    /** How many images a full request carries (a style transfer takes the content, then the style): the warm-up's. */
     default int inputCount() {
-        return 1;
+        return spec().maxImages();
     }
 
-    /** Whether a request may carry this many images; {@link #inputCount()} only, unless the model says otherwise. */
+    /** Whether a request may carry this many images, as the task declares. */
     default boolean takes(int images) {
-        return images == inputCount();
+        return spec().takesImages(images);
     }
 
-    /** Refuses parameters this model does not take or cannot parse, before the request joins a batch. */
+    /**
+     * Refuses parameters this model does not take or cannot parse, before the request joins a batch: the task's
+     * declared rules ({@link TaskSpec#check}), which a model may narrow with what only it knows.
+     *
+     * @throws InvalidParameterException naming the parameter
+     */
     default void checkParams(Map<String, String> params) {
-        refuseAny(manifest().task(), params);
-    }
-
-    static void refuseAny(String task, Map<String, String> params) {
-        if (!params.isEmpty()) {
-            throw new InvalidParameterException(task + " takes no parameters, got " + params.keySet());
-        }
+        spec().check(params);
     }
 
     /**

@@ -39,11 +39,6 @@ final class StyleNetwork implements ModelRunner {
     }
 
     @Override
-    public int inputCount() {
-        return 2;
-    }
-
-    @Override
     public String bucket(int width, int height) {
         return "any"; // one call per request, whatever the sizes
     }

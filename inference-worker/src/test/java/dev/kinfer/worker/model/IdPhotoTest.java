@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.kinfer.catalog.InvalidParameterException;
+import dev.kinfer.catalog.ModelManifest;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,9 +65,41 @@ class IdPhotoTest {
 
     @Test
     void shouldRefuseWhatItCannotParse() {
-        assertThatThrownBy(() -> IdPhoto.checkParams(Map.of("background", "mauve"))).isInstanceOf(InvalidParameterException.class);
-        assertThatThrownBy(() -> IdPhoto.checkParams(Map.of("idPhoto", "passport"))).isInstanceOf(InvalidParameterException.class)
+        // Requests are checked against the task's declaration before they are batched; parsing refuses too.
+        assertThatThrownBy(() -> IdPhoto.colour("mauve")).isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> IdPhoto.pixels("passport")).isInstanceOf(InvalidParameterException.class)
                 .hasMessageContaining("35x45mm");
-        assertThatThrownBy(() -> IdPhoto.checkParams(Map.of("crop", "yes"))).isInstanceOf(InvalidParameterException.class);
+    }
+
+    @Test
+    void shouldBeCheckedByTheTasksDeclaration() {
+        ModelRunner runner = new NoModel(new ModelManifest("cut-out", "1", "remove-background", "OnnxRuntime", "m.onnx", "test",
+                null, null, null, Map.of()));
+
+        runner.checkParams(Map.of("background", "blue", "idPhoto", "35x45mm"));
+        assertThatThrownBy(() -> runner.checkParams(Map.of("background", "mauve"))).isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> runner.checkParams(Map.of("idPhoto", "passport"))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("35x45mm");
+        assertThatThrownBy(() -> runner.checkParams(Map.of("crop", "yes"))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("'crop'");
+        assertThat(runner.takes(1)).isTrue();
+        assertThat(runner.takes(2)).isFalse();
+    }
+
+    /** A runner that only has a manifest: what {@link ModelRunner} does by default. */
+    private record NoModel(ModelManifest manifest) implements ModelRunner {
+        @Override
+        public String bucket(int width, int height) {
+            return "any";
+        }
+
+        @Override
+        public List<ModelOutput> run(List<ModelInput> inputs) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.pytorch.jni.JniUtils;
+import dev.kinfer.catalog.InvalidParameterException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

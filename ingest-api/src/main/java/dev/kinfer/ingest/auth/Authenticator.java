@@ -3,6 +3,7 @@ package dev.kinfer.ingest.auth;
 import dev.kinfer.credentials.KeyRing;
 import dev.kinfer.credentials.KeySecrets;
 import dev.kinfer.ingest.ApiProblem;
+import dev.kinfer.ingest.RequestContext;
 import io.javalin.http.Context;
 import java.util.Optional;
 
@@ -29,9 +30,14 @@ public final class Authenticator {
         return new Authenticator(config.enabled(), keys, JwtVerifier.of(config));
     }
 
-    /** Proves the caller and remembers it on the request for {@link #principal}; throws the 401 otherwise. */
+    /**
+     * Proves the caller and remembers it on the request for {@link #principal} (and its tenant on the request's log
+     * lines); throws the 401 otherwise.
+     */
     public void authenticate(Context ctx) {
-        ctx.attribute(PRINCIPAL, enabled ? principalOf(ctx) : Principal.ANONYMOUS);
+        Principal principal = enabled ? principalOf(ctx) : Principal.ANONYMOUS;
+        ctx.attribute(PRINCIPAL, principal);
+        RequestContext.tenant(principal.tenant());
     }
 
     /** The caller {@link #authenticate} proved. */
@@ -41,6 +47,11 @@ public final class Authenticator {
             throw new IllegalStateException("no principal on " + ctx.path() + ": the route is not behind authentication");
         }
         return principal;
+    }
+
+    /** The caller {@link #authenticate} proved, if it did: empty on public routes and for refused credentials. */
+    public static Optional<Principal> authenticated(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(PRINCIPAL));
     }
 
     /** Refuses (403) callers whose credential is not an admin's. */
