@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,6 +42,7 @@ final class Backlog {
     private final long bound;
     private final Clock clock;
     private final Map<String, Measured> measured = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> measuring = new ConcurrentHashMap<>();
 
     /** @param bound the most requests a model may have waiting; 0 for no bound */
     Backlog(Lag lag, long bound, Clock clock) {
@@ -72,35 +74,53 @@ final class Backlog {
         if (last != null && now.isBefore(last.at().plus(RECHECK))) {
             return last.lag();
         }
-        return measured.compute(model, (m, previous) -> {
-            if (previous != null && now.isBefore(previous.at().plus(RECHECK))) {
-                return previous; // measured by another request meanwhile
-            }
-            try {
-                return new Measured(now, lag.of(model));
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                // Judged on what was last measured: if Kafka itself is down, publishing the job fails and says so.
-                log.warn("cannot measure the backlog of {}: {}", model, e.toString());
-                return new Measured(now, previous == null ? 0 : previous.lag());
-            }
-        }).lag();
+        // One request measures; the others meanwhile go by the last measure rather than wait on Kafka (a lock, not
+        // synchronized: waiting virtual threads must not pin their carriers).
+        ReentrantLock lock = measuring.computeIfAbsent(model, m -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            return last == null ? 0 : last.lag();
+        }
+        try {
+            long lag = lagNow(model, last);
+            measured.put(model, new Measured(now, lag));
+            return lag;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** End offsets minus the group's committed offsets, over the topic's partitions (a transaction's markers count too: a few). */
+    private long lagNow(String model, Measured last) {
+        try {
+            return lag.of(model);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // Judged on what was last measured: if Kafka itself is down, publishing the job fails and says so.
+            log.warn("cannot measure the backlog of {}: {}", model, e.toString());
+            return last == null ? 0 : last.lag();
+        }
+    }
+
+    /**
+     * End offsets minus the group's committed offsets, over the topic's partitions; a partition the group has not
+     * committed on counts from its first offset (earlier ones may be gone with retention). A transaction's markers
+     * count too: a few at most.
+     */
     private static long lagOf(Admin admin, String topic, String group) throws Exception {
         List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions()
                 .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
                 partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()))).all().get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = admin.listOffsets(
+                partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.earliest()))).all().get(5, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                 .get(5, TimeUnit.SECONDS);
         long lag = 0;
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata done = committed.get(partition);
-            lag += Math.max(0, ends.get(partition).offset() - (done == null ? 0 : done.offset()));
+            long from = Math.max(starts.get(partition).offset(), done == null ? 0 : done.offset());
+            lag += Math.max(0, ends.get(partition).offset() - from);
         }
         return lag;
     }

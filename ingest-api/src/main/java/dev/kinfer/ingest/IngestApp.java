@@ -246,7 +246,9 @@ public final class IngestApp implements AutoCloseable {
 
     /** {@code POST /v1/uploads}: a presigned PUT URL for one large image, to name in a JSON job body. */
     private void createUpload(Context ctx) {
-        ctx.status(201).json(uploads.create(Authenticator.principal(ctx).tenant()));
+        Principal caller = Authenticator.principal(ctx);
+        rateLimiter.admitRequest(ctx, caller);
+        ctx.status(201).json(uploads.create(caller.tenant()));
     }
 
     /** What a submission came to. */
@@ -267,7 +269,7 @@ public final class IngestApp implements AutoCloseable {
      */
     private void respond(Context ctx, String model, Function<Outcome, Answer> answering) {
         Principal caller = Authenticator.principal(ctx);
-        rateLimiter.admit(ctx, caller, Math.max(0, ctx.contentLength()));
+        rateLimiter.admitRequest(ctx, caller);
         if (!models.exists(model)) {
             throw descriptions.unknown(model);
         }
@@ -281,14 +283,14 @@ public final class IngestApp implements AutoCloseable {
         if (idempotencyKey != null) {
             IdempotencyKeys.validate(idempotencyKey);
         }
-        Submission submission = submissions.read(ctx, caller.tenant());
-        descriptions.check(model, submission);
-        String cacheKey = CacheKeys.of(caller.tenant(), model, submission.params(), submission.hashes());
+        Submission sent = submissions.read(ctx);
+        descriptions.check(model, sent);
         if (idempotencyKey == null) {
-            answering.apply(accept(ctx, caller, model, submission, cacheKey, UUID.randomUUID().toString())).writeTo(ctx);
+            answering.apply(accept(ctx, caller, model, withImages(sent, caller), UUID.randomUUID().toString())).writeTo(ctx);
             return;
         }
-        switch (idempotency.claim(caller.tenant(), idempotencyKey, submission.fingerprint(model, cacheKey))) {
+        // Claimed before a JSON body's uploads are read: a retry is answered as the first was, though they are gone.
+        switch (idempotency.claim(caller.tenant(), idempotencyKey, sent.fingerprint(model))) {
             case IdempotencyKeys.Claim.Replay replay -> {
                 ctx.header("Idempotent-Replayed", "true");
                 replay.answer().writeTo(ctx);
@@ -300,7 +302,7 @@ public final class IngestApp implements AutoCloseable {
                     if (elsewhere.isPresent()) {
                         ctx.header("Idempotent-Replayed", "true"); // accepted before, through another instance
                     }
-                    Answer answer = elsewhere.orElseGet(() -> answering.apply(accept(ctx, caller, model, submission, cacheKey, jobId)));
+                    Answer answer = elsewhere.orElseGet(() -> answering.apply(accept(ctx, caller, model, withImages(sent, caller), jobId)));
                     idempotency.complete(fresh, answer);
                     answer.writeTo(ctx);
                 } catch (RuntimeException e) {
@@ -317,8 +319,16 @@ public final class IngestApp implements AutoCloseable {
      * request with a callback, or {@code Cache-Control: no-cache}, always runs: its client asked for a delivery, or
      * for a fresh answer.
      */
-    private Outcome accept(Context ctx, Principal caller, String model, Submission submission, String cacheKey, String jobId) {
+    /** The submission's images in hand (a JSON body's read from its uploads), their bytes charged to the caller's limit. */
+    private Submission withImages(Submission sent, Principal caller) {
+        Submission submission = submissions.withImages(sent, caller.tenant());
+        rateLimiter.admitBytes(caller, submission.imageBytes());
+        return submission;
+    }
+
+    private Outcome accept(Context ctx, Principal caller, String model, Submission submission, String jobId) {
         RequestContext.job(jobId, model);
+        String cacheKey = CacheKeys.of(caller.tenant(), model, submission.params(), submission.hashes());
         String pinned = submission.pinnedVersion();
         // The version a result would come from: the pinned one, or the catalogue's current one (unknown: no caching).
         String version = pinned != null ? pinned : catalog.currentVersion(model).orElse(null);

@@ -90,6 +90,9 @@ final class JobRoutes {
         CompletableFuture<InferenceResult> result = wait.isPositive() ? tracker.result(id) : null; // before asking: misses nothing
         Current current = current(id, tenant);
         if (current.isFinal() || result == null) {
+            if (result != null) {
+                tracker.unwatch(id, result);
+            }
             current.writeTo(ctx);
             return;
         }
@@ -111,6 +114,7 @@ final class JobRoutes {
         CompletableFuture<InferenceResult> result = tracker.result(id);
         Current current = current(id, Authenticator.principal(ctx).tenant());
         if (current.status() != 200) {
+            tracker.unwatch(id, result);
             current.writeTo(ctx);
             return;
         }

@@ -12,9 +12,10 @@ import java.time.Duration;
 import org.slf4j.MDC;
 
 /**
- * Job status lives in result-sink; this asks it for {@code GET /v1/jobs/{id}} so that clients see one base URL.
- * Behind an ingress the plain status route may go to result-sink directly; waiting and events need ingest-api. The
- * request's id and trace context (from its log context) go along, so result-sink's log lines for it carry them too.
+ * Job status lives in result-sink; this asks it for {@code GET /v1/jobs/{id}} on behalf of the caller's tenant, so
+ * that clients see one base URL. result-sink trusts the tenant it is told: keep its port inside the cluster, never
+ * route clients to it. The request's id and trace context (from its log context) go along, so result-sink's log
+ * lines for it carry them too.
  */
 final class JobStatusProxy {
     private final URI jobsUrl;

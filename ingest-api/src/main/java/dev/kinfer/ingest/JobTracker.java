@@ -53,6 +53,15 @@ final class JobTracker {
                 : new Tracked(tracked.request(), tracked.result(), clock.instant())).result();
     }
 
+    /**
+     * Undoes {@link #result} for a job that turned out not to be the caller's (unknown, or another tenant's): an
+     * entry nobody accepted here and no result completed is dropped, so asking about made-up ids keeps no memory.
+     */
+    void unwatch(String jobId, CompletableFuture<InferenceResult> watched) {
+        jobs.computeIfPresent(jobId, (id, tracked) -> tracked.result() == watched && tracked.request() == null && !watched.isDone()
+                ? null : tracked);
+    }
+
     /** The result of a job, if it has been committed and is still tracked here; asks for nothing. */
     Optional<InferenceResult> finished(String jobId) {
         Tracked tracked = jobs.get(jobId);

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /** Path parameters checked before they reach Kafka or result-sink: a malformed one is the client's mistake (400). */
 final class RouteParams {
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** Dots allowed, but not dots alone: "." and ".." would resolve to another path on result-sink. */
+    private static final Pattern JOB_ID = Pattern.compile("(?!\\.+$)[A-Za-z0-9._:-]{1,128}");
 
     private RouteParams() {
     }

@@ -41,13 +41,14 @@ final class SubmissionReader {
         this.uploads = uploads;
     }
 
-    Submission read(Context ctx, String tenant) {
+    /** Reads a submission; a JSON body's uploads are named, not read yet ({@link #withImages}). */
+    Submission read(Context ctx) {
         if (ctx.isMultipartFormData()) {
             return fromForm(ctx);
         }
         String type = ctx.contentType();
         if (type != null && type.toLowerCase().startsWith("application/json")) {
-            return fromJson(ctx, tenant);
+            return fromJson(ctx);
         }
         throw new ApiProblem(415, "multipart-required", "Multipart form or JSON required",
                 "send the image as a multipart/form-data part named 'image', or a JSON body naming uploads (POST /v1/uploads)");
@@ -79,10 +80,10 @@ final class SubmissionReader {
             }
         });
         String version = version(form.field("modelVersion"));
-        return Submission.of(files.stream().map(this::read).toList(), parts, params, callbackUrl, version, List.of());
+        return Submission.of(files.stream().map(this::read).toList(), parts, params, callbackUrl, version);
     }
 
-    private Submission fromJson(Context ctx, String tenant) {
+    private Submission fromJson(Context ctx) {
         if (ctx.contentLength() > MAX_JSON_BYTES) {
             throw new ApiProblem(413, "body-too-large", "Body too large", "a JSON submission is at most " + MAX_JSON_BYTES
                     + " bytes: it names uploaded images, it does not carry them");
@@ -130,8 +131,15 @@ final class SubmissionReader {
         });
         String callbackUrl = CallbackUrls.validate(text(body, "callbackUrl"));
         String version = version(text(body, "modelVersion"));
-        List<byte[]> images = uploadIds.stream().map(id -> uploads.read(tenant, id)).toList();
-        return Submission.of(images, Collections.nCopies(images.size(), null), params, callbackUrl, version, uploadIds);
+        return Submission.naming(uploadIds, params, callbackUrl, version);
+    }
+
+    /** The submission with its images: a form's as read, a JSON body's read from the uploads it names. */
+    Submission withImages(Submission submission, String tenant) {
+        if (submission.uploadIds().isEmpty()) {
+            return submission;
+        }
+        return submission.withImages(submission.uploadIds().stream().map(id -> uploads.read(tenant, id)).toList());
     }
 
     private static String text(JsonNode body, String field) {

@@ -1,5 +1,6 @@
 package dev.kinfer.ingest;
 
+import dev.kinfer.store.ObjectNotFoundException;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.ObjectStoreException;
 import dev.kinfer.store.S3Uri;
@@ -8,16 +9,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * Large images without multipart (the SageMaker Async shape): {@code POST /v1/uploads} hands out a presigned PUT
  * URL into the object store under the caller's tenant, and a job then names the upload. The bytes are checked
- * when a job takes them, exactly as an upload's are (size first, from the store, before reading; then type and
- * pixels), and the upload object is removed once the job has its content-addressed copy. A presigned PUT cannot
- * bound the size: give the bucket a lifecycle rule that expires {@code uploads/} after a day.
+ * when a job takes them, exactly as an upload's are (never more than the limit read; then type and pixels), and
+ * the upload object is removed once the job has its content-addressed copy. A presigned PUT cannot bound the
+ * size: give the bucket a lifecycle rule that expires {@code uploads/} after a day.
  */
 final class Uploads {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -51,22 +51,25 @@ final class Uploads {
         return body;
     }
 
-    /** The bytes of an upload of {@code tenant}, refused (4xx) if there is none, or it is too large. */
+    /**
+     * The bytes of an upload of {@code tenant}, refused (4xx) if there is none or it is too large. Read in one call,
+     * at most one byte past the limit: a client may still be writing a larger object to the same URL.
+     */
     byte[] read(String tenant, String uploadId) {
         S3Uri uri = uri(tenant, uploadId);
+        byte[] bytes;
         try {
-            OptionalLong size = store.size(uri);
-            if (size.isEmpty()) {
-                throw new ApiProblem(400, "unknown-upload", "Unknown upload", "no image was uploaded as " + uploadId
-                        + " (uploads are per tenant, and taken by one job)");
-            }
-            if (size.getAsLong() > maxBytes) {
-                throw ImageValidator.tooLarge(maxBytes, "upload " + uploadId + " is " + size.getAsLong() + " bytes");
-            }
-            return store.get(uri);
+            bytes = store.getAtMost(uri, Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, maxBytes + 1)));
+        } catch (ObjectNotFoundException e) {
+            throw new ApiProblem(400, "unknown-upload", "Unknown upload", "no image was uploaded as " + uploadId
+                    + " (uploads are per tenant, and taken by one job)");
         } catch (ObjectStoreException e) {
             throw new ApiProblem(503, "store-unavailable", "Object store unavailable", "the upload could not be read: " + e.getMessage());
         }
+        if (bytes.length > maxBytes) {
+            throw ImageValidator.tooLarge(maxBytes, "upload " + uploadId + " is larger");
+        }
+        return bytes;
     }
 
     /** Removes an upload a job has taken (its content-addressed copy is stored); a failure leaves it to the lifecycle rule. */

@@ -47,12 +47,21 @@ class BacklogTest {
 
     @Test
     void whenKafkaCannotTellTheLastMeasureCounts() {
-        lag.set(500);
-        catchThrowableOfType(ApiProblem.class, () -> backlog.admit("m"));
-        Backlog failing = new Backlog(model -> {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        Backlog flaky = new Backlog(model -> {
+            if (down.get()) {
+                throw new IllegalStateException("broker down");
+            }
+            return 500;
+        }, 100, clock);
+        catchThrowableOfType(ApiProblem.class, () -> flaky.admit("m"));
+        down.set(true);
+        clock.advance(Backlog.RECHECK);
+        assertThat(catchThrowableOfType(ApiProblem.class, () -> flaky.admit("m")).code()).isEqualTo("model-overloaded");
+        Backlog neverMeasured = new Backlog(model -> {
             throw new IllegalStateException("broker down");
         }, 100, clock);
-        assertThatNoException().isThrownBy(() -> failing.admit("m"));
+        assertThatNoException().isThrownBy(() -> neverMeasured.admit("m"));
     }
 
     @Test

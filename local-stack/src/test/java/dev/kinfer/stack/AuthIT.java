@@ -69,7 +69,7 @@ class AuthIT {
         jwtSecret = Base64.getEncoder().encodeToString(secret);
         stack = LocalStack.start(config, Map.of("KINFER_JWT_HS256_SECRET", jwtSecret, "KINFER_JWT_ISSUER", JWT_ISSUER,
                 "KINFER_MAX_BACKLOG", Integer.toString(MAX_BACKLOG)));
-        keys = new KeyAdmin(stack.bootstrapServers(), Clock.systemUTC());
+        keys = new KeyAdmin(stack.kafkaConnection(), Clock.systemUTC());
         alice = keys.create("alice-corp", "it", false, Limits.UNLIMITED).text();
         bob = keys.create("bob-corp", "it", false, Limits.UNLIMITED).text();
         awaitAccepted(bob);
@@ -308,6 +308,14 @@ class AuthIT {
         assertThat(JSON.readTree(done.body()).at("/result/output/type").asText()).isEqualTo("detections");
         // An upload is taken by one job, and only by its tenant's.
         assertProblem(jsonJob(alice, uploadId), 400, "unknown-upload");
+        // A keyed retry is answered as the first time, though the upload it names is gone by then.
+        String keyedUpload = upload(alice, photo);
+        HttpResponse<String> first = jsonJob(alice, keyedUpload, "upload-retry-1");
+        HttpResponse<String> retry = jsonJob(alice, keyedUpload, "upload-retry-1");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(JSON.readTree(retry.body()).path("jobId").asText()).isEqualTo(JSON.readTree(first.body()).path("jobId").asText());
         assertProblem(jsonJob(bob, upload(alice, photo)), 400, "unknown-upload");
         // Checked as an upload is: not an image, refused.
         assertProblem(jsonJob(alice, upload(alice, "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8))), 415, "unsupported-image");
@@ -329,9 +337,17 @@ class AuthIT {
     }
 
     private static HttpResponse<String> jsonJob(String key, String uploadId) throws Exception {
-        return HTTP.send(request("/v1/models/detect-faces/jobs").header("X-API-Key", key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [{\"upload\": \"" + uploadId + "\"}]}")).build(),
+        return HTTP.send(jsonJobRequest(key, uploadId).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> jsonJob(String key, String uploadId, String idempotencyKey) throws Exception {
+        return HTTP.send(jsonJobRequest(key, uploadId).header("Idempotency-Key", idempotencyKey).header("Cache-Control", "no-cache").build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder jsonJobRequest(String key, String uploadId) {
+        return request("/v1/models/detect-faces/jobs").header("X-API-Key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [{\"upload\": \"" + uploadId + "\"}]}"));
     }
 
     private static HttpResponse<String> keyed(String key, String idempotencyKey, byte[] image) throws Exception {

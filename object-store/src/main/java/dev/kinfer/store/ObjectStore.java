@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.Set;
 import okhttp3.OkHttpClient;
 
@@ -111,20 +110,6 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
-    /** The object's size in bytes, or empty if there is none. */
-    public OptionalLong size(S3Uri uri) {
-        return call("stat " + uri, () -> {
-            try {
-                return OptionalLong.of(client.statObject(StatObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build()).size());
-            } catch (ErrorResponseException e) {
-                if (MISSING.contains(e.errorResponse().code())) {
-                    return OptionalLong.empty();
-                }
-                throw e;
-            }
-        });
-    }
-
     public void delete(S3Uri uri) {
         call("delete " + uri, () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build());
@@ -157,6 +142,18 @@ public final class ObjectStore implements AutoCloseable {
         return call("get " + uri, () -> {
             try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
                 return in.readAllBytes();
+            }
+        });
+    }
+
+    /**
+     * At most the first {@code limit} bytes of an object: for objects a client wrote, which may be larger than
+     * anything kinfer would accept (read {@code max + 1} to tell "too large" from "exactly the maximum").
+     */
+    public byte[] getAtMost(S3Uri uri, int limit) {
+        return call("get " + uri, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
+                return in.readNBytes(limit);
             }
         });
     }

@@ -2,6 +2,7 @@ package dev.kinfer.ingest.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -13,6 +14,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.kinfer.credentials.Limits;
 import dev.kinfer.credentials.Tenants;
+import dev.kinfer.ingest.ApiProblem;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,11 @@ final class JwtVerifier {
     private final Limits limits;
 
     private JwtVerifier(AuthConfig config) {
+        if (config.jwksUrl().isPresent() && config.audience().isEmpty()) {
+            // A JWK set is usually an identity provider's, shared by many services: without an audience, a token
+            // minted for any of them would be accepted here.
+            throw new IllegalArgumentException("KINFER_JWT_AUDIENCE must be set with KINFER_JWT_JWKS_URL");
+        }
         this.tenantClaim = config.tenantClaim();
         this.limits = config.jwtLimits();
         JWSKeySelector<SecurityContext> hmac = config.jwtHs256Secret().map(secret -> hmacSelector(secret)).orElse(null);
@@ -64,6 +71,10 @@ final class JwtVerifier {
             claims = processor.process(token, null);
         } catch (ParseException e) {
             throw new InvalidToken("not a JWT");
+        } catch (KeySourceException e) {
+            // Our side: the JWK set cannot be fetched. The token may be fine; the client should try again.
+            throw new ApiProblem(503, "auth-unavailable", "Authentication unavailable", "the keys that sign JWTs cannot be fetched now")
+                    .header("Retry-After", "5");
         } catch (BadJOSEException | JOSEException e) {
             throw new InvalidToken(e.getMessage());
         }

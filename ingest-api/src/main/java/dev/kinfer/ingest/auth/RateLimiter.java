@@ -33,29 +33,36 @@ public final class RateLimiter {
         this.metrics = metrics;
     }
 
-    /** Takes one submission and {@code bytes} uploaded bytes from the caller's buckets, or refuses with 429. */
-    public void admit(Context ctx, Principal caller, long bytes) {
+    /** Takes one submission from the caller's request bucket, or refuses with 429; answers carry the RateLimit-* fields. */
+    public void admitRequest(Context ctx, Principal caller) {
         Buckets mine = bucketsOf(caller);
-        if (mine == null) {
+        if (mine == null || mine.requests() == null) {
             return;
         }
-        if (mine.requests() != null) {
-            ConsumptionProbe probe = mine.requests().tryConsumeAndReturnRemaining(1);
-            ctx.header("RateLimit-Limit", Integer.toString(caller.limits().burst()));
-            ctx.header("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
-            ctx.header("RateLimit-Reset", Long.toString(secondsUntilFull(caller.limits(), probe)));
-            if (!probe.isConsumed()) {
-                throw refused(caller, "requests", probe.getNanosToWaitForRefill(), caller.limits().requestsPerSecond() + " requests a second");
-            }
+        ConsumptionProbe probe = mine.requests().tryConsumeAndReturnRemaining(1);
+        ctx.header("RateLimit-Limit", Integer.toString(caller.limits().burst()));
+        ctx.header("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
+        ctx.header("RateLimit-Reset", Long.toString(secondsUntilFull(caller.limits(), probe)));
+        if (!probe.isConsumed()) {
+            throw refused(caller, "requests", probe.getNanosToWaitForRefill(), caller.limits().requestsPerSecond() + " requests a second");
         }
-        if (mine.bytes() != null && bytes > 0) {
-            ConsumptionProbe probe = mine.bytes().tryConsumeAndReturnRemaining(bytes);
-            if (!probe.isConsumed()) {
-                if (mine.requests() != null) {
-                    mine.requests().addTokens(1); // refused for its bytes: the submission itself is not spent
-                }
-                throw refused(caller, "bytes", probe.getNanosToWaitForRefill(), caller.limits().bytesPerSecond() + " bytes a second");
+    }
+
+    /**
+     * Takes the image bytes a submission brought (counted once read, whatever the body's shape or framing) from the
+     * caller's byte bucket, or refuses with 429 and gives the submission's request token back.
+     */
+    public void admitBytes(Principal caller, long bytes) {
+        Buckets mine = bucketsOf(caller);
+        if (mine == null || mine.bytes() == null || bytes <= 0) {
+            return;
+        }
+        ConsumptionProbe probe = mine.bytes().tryConsumeAndReturnRemaining(bytes);
+        if (!probe.isConsumed()) {
+            if (mine.requests() != null) {
+                mine.requests().addTokens(1); // refused for its bytes: the submission itself is not spent
             }
+            throw refused(caller, "bytes", probe.getNanosToWaitForRefill(), caller.limits().bytesPerSecond() + " bytes a second");
         }
     }
 

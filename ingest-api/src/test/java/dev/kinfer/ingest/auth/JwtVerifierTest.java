@@ -100,6 +100,17 @@ class JwtVerifierTest {
         assertThatThrownBy(() -> JwtVerifier.of(new AuthConfig(true, Optional.of("short"), Optional.empty(), Optional.empty(),
                 Optional.empty(), "tenant", Limits.UNLIMITED))).hasMessageContaining("32 bytes");
         assertThat(JwtVerifier.of(AuthConfig.OFF)).isEmpty();
+        assertThatThrownBy(() -> JwtVerifier.of(new AuthConfig(true, Optional.empty(), Optional.of("http://127.0.0.1:1/jwks.json"),
+                Optional.empty(), Optional.empty(), "tenant", Limits.UNLIMITED))).hasMessageContaining("KINFER_JWT_AUDIENCE");
+    }
+
+    @Test
+    void anUnreachableKeySetIsOurOutageNotTheClientsMistake() throws Exception {
+        JwtVerifier unreachable = JwtVerifier.of(new AuthConfig(true, Optional.empty(), Optional.of("http://127.0.0.1:1/jwks.json"),
+                Optional.empty(), Optional.of("kinfer"), "org", Limits.UNLIMITED)).orElseThrow();
+        String token = sign(new RSASSASigner(rsa), JWSAlgorithm.RS256, "rsa-1").apply(claims().build());
+        assertThatThrownBy(() -> unreachable.verify(token)).isInstanceOfSatisfying(dev.kinfer.ingest.ApiProblem.class,
+                problem -> assertThat(problem.status()).isEqualTo(503));
     }
 
     private static JWTClaimsSet.Builder claims() {

@@ -47,7 +47,7 @@ class RateLimiterTest {
     void aBurstPassesThenTheRateHolds() {
         Principal caller = new Principal("acme", "k1", false, new Limits(2, 4, 0));
         for (int i = 0; i < 4; i++) {
-            limiter.admit(ctx, caller, 0);
+            limiter.admitRequest(ctx, caller);
         }
         assertThat(headers).containsEntry("RateLimit-Limit", "4").containsEntry("RateLimit-Remaining", "0");
         ApiProblem refused = refused(caller, 0);
@@ -55,14 +55,14 @@ class RateLimiterTest {
         assertThat(refused.code()).isEqualTo("rate-limited");
         assertThat(refused.headers()).containsEntry("Retry-After", "1");
         time.nanos += 500_000_000L; // half a second at 2/s: one more
-        limiter.admit(ctx, caller, 0);
+        limiter.admitRequest(ctx, caller);
         refused(caller, 0);
         // Over ten seconds, exactly the rate passes.
         int admitted = 0;
         for (int step = 0; step < 1000; step++) {
             time.nanos += 10_000_000L;
             try {
-                limiter.admit(ctx, caller, 0);
+                limiter.admitRequest(ctx, caller);
                 admitted++;
             } catch (ApiProblem e) {
                 assertThat(e.status()).isEqualTo(429);
@@ -75,37 +75,41 @@ class RateLimiterTest {
     @Test
     void ratesBelowOneASecondHold() {
         Principal caller = new Principal("acme", "slow", false, new Limits(0.5, 1, 0));
-        limiter.admit(ctx, caller, 0);
+        limiter.admitRequest(ctx, caller);
         assertThat(refused(caller, 0).headers()).containsEntry("Retry-After", "2");
         time.nanos += 2_000_000_000L;
-        limiter.admit(ctx, caller, 0);
+        limiter.admitRequest(ctx, caller);
     }
 
     @Test
     void bytesAreLimitedAndARefusalForBytesSpendsNoRequest() {
         Principal caller = new Principal("acme", "k2", false, new Limits(10, 2, 100));
-        limiter.admit(ctx, caller, 900); // the bucket holds the largest request (1000 bytes)
+        limiter.admitRequest(ctx, caller);
+        limiter.admitBytes(caller, 900); // the bucket holds the largest request (1000 bytes)
         assertThat(refused(caller, 900).detail()).contains("100 bytes a second");
-        limiter.admit(ctx, caller, 0); // the refused one gave its request back: the burst of 2 still has this one
+        limiter.admitRequest(ctx, caller); // the refused one gave its request back: the burst of 2 still has this one
         assertThat(headers).containsEntry("RateLimit-Remaining", "0");
         time.nanos += 8_000_000_000L; // 800 bytes back
-        limiter.admit(ctx, caller, 800);
+        limiter.admitRequest(ctx, caller);
+        limiter.admitBytes(caller, 800);
     }
 
     @Test
     void eachCredentialHasItsOwnBucketsAndUnlimitedOnesNone() {
         Limits limits = new Limits(1, 1, 0);
-        limiter.admit(ctx, new Principal("a", "k-a", false, limits), 0);
-        limiter.admit(ctx, new Principal("b", "k-b", false, limits), 0);
+        limiter.admitRequest(ctx, new Principal("a", "k-a", false, limits));
+        limiter.admitRequest(ctx, new Principal("b", "k-b", false, limits));
         refused(new Principal("a", "k-a", false, limits), 0);
         for (int i = 0; i < 100; i++) {
-            limiter.admit(ctx, Principal.ANONYMOUS, 10_000);
+            limiter.admitRequest(ctx, Principal.ANONYMOUS);
+            limiter.admitBytes(Principal.ANONYMOUS, 10_000);
         }
     }
 
     private ApiProblem refused(Principal caller, long bytes) {
         try {
-            limiter.admit(ctx, caller, bytes);
+            limiter.admitRequest(ctx, caller);
+            limiter.admitBytes(caller, bytes);
         } catch (ApiProblem e) {
             return e;
         }
