@@ -1,6 +1,7 @@
 package dev.kinfer.catalog;
 
 import dev.kinfer.schemas.CompactedTopicReader;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.Topics;
 import java.time.Duration;
 import java.util.Comparator;
@@ -30,8 +31,8 @@ public final class ModelCatalog implements AutoCloseable {
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private final CompactedTopicReader reader;
 
-    public ModelCatalog(String bootstrapServers) {
-        reader = new CompactedTopicReader(bootstrapServers, Topics.MODELS, this::apply);
+    public ModelCatalog(KafkaConnection kafka) {
+        reader = new CompactedTopicReader(kafka, Topics.MODELS, this::apply);
     }
 
     /** Called for every change from now on, on the catalogue's thread; call {@link #entries()} for what is there. */

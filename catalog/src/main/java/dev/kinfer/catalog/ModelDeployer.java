@@ -1,5 +1,6 @@
 package dev.kinfer.catalog;
 
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.store.ObjectStore;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,17 +28,17 @@ public final class ModelDeployer implements AutoCloseable {
     private final ObjectStore store;
     private final KafkaProducer<String, byte[]> producer;
 
-    public ModelDeployer(String bootstrapServers, ObjectStore store) {
+    public ModelDeployer(KafkaConnection kafka, ObjectStore store) {
         this.store = store;
-        ensureTopic(bootstrapServers);
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        ensureTopic(kafka);
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Creates {@code kinfer.models} (compacted, one partition: one order for every change) if it is missing. */
-    public static void ensureTopic(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    public static void ensureTopic(KafkaConnection kafka) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
             TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(Topics.MODELS, 1,
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), Duration.ofSeconds(30));
         }

@@ -1,6 +1,7 @@
 package dev.kinfer.credentials;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import java.time.Clock;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,17 +30,17 @@ public final class KeyAdmin implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Clock clock;
 
-    public KeyAdmin(String bootstrapServers, Clock clock) {
-        ensureTopic(bootstrapServers);
+    public KeyAdmin(KafkaConnection kafka, Clock clock) {
+        ensureTopic(kafka);
         this.clock = clock;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Creates {@code kinfer.keys} (compacted, one partition: one order for every change) if it is missing. */
-    public static void ensureTopic(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    public static void ensureTopic(KafkaConnection kafka) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
             TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(Topics.KEYS, 1,
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), Duration.ofSeconds(30));
         }

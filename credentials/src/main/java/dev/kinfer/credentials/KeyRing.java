@@ -2,6 +2,7 @@ package dev.kinfer.credentials;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kinfer.schemas.CompactedTopicReader;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,9 +24,9 @@ public final class KeyRing implements AutoCloseable {
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
     private final CompactedTopicReader reader;
 
-    public KeyRing(String bootstrapServers) {
-        KeyAdmin.ensureTopic(bootstrapServers);
-        reader = new CompactedTopicReader(bootstrapServers, Topics.KEYS, this::apply);
+    public KeyRing(KafkaConnection kafka) {
+        KeyAdmin.ensureTopic(kafka);
+        reader = new CompactedTopicReader(kafka, Topics.KEYS, this::apply);
     }
 
     /** Waits until every key in the topic when this ring started has been read. */

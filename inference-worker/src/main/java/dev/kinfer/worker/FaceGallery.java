@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinfer.schemas.CompactedTopicReader;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
@@ -30,12 +30,12 @@ final class FaceGallery implements AutoCloseable {
     private final Map<String, Map<String, float[]>> tenants = new ConcurrentHashMap<>();
     private final CompactedTopicReader reader;
 
-    FaceGallery(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    FaceGallery(KafkaConnection kafka) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
             TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(Topics.FACES, 1,
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), Duration.ofSeconds(30));
         }
-        reader = new CompactedTopicReader(bootstrapServers, Topics.FACES, this::apply);
+        reader = new CompactedTopicReader(kafka, Topics.FACES, this::apply);
     }
 
     /** The tenant's registered faces by subject (a live view). */

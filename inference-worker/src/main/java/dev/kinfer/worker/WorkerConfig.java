@@ -1,5 +1,7 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.schemas.KafkaConnection;
+import dev.kinfer.schemas.serde.RegistryConnection;
 import dev.kinfer.store.StoreConfig;
 import dev.kinfer.worker.model.BatchLimits;
 import dev.kinfer.worker.model.ModelSettings;
@@ -11,8 +13,9 @@ import java.util.UUID;
 /**
  * Everything the worker is told, parsed once at start from {@code KINFER_*} environment variables.
  *
- * @param bootstrapServers Kafka bootstrap servers ({@code KINFER_BOOTSTRAP_SERVERS})
- * @param registryUrl      Confluent-compatible schema registry ({@code KINFER_REGISTRY_URL})
+ * @param kafka            Kafka: bootstrap servers and client properties ({@code KINFER_BOOTSTRAP_SERVERS}, {@code KINFER_KAFKA_*}:
+ *                         {@link KafkaConnection})
+ * @param registry         Confluent-compatible schema registry ({@code KINFER_REGISTRY_*}: {@link RegistryConnection})
  * @param store            object store ({@code KINFER_S3_*})
  * @param modelDir         a fixed model: directory holding {@code manifest.json} and the artifact ({@code KINFER_MODEL_DIR})
  * @param modelName        or a model of the catalogue, followed as versions are deployed and undeployed ({@code KINFER_MODEL})
@@ -29,7 +32,7 @@ import java.util.UUID;
  * @param maxBatchTime     how long one model call may run before the worker reports itself not live
  *                         ({@code KINFER_MAX_BATCH_SECONDS}, default 300)
  */
-public record WorkerConfig(String bootstrapServers, String registryUrl, StoreConfig store, Path modelDir, String modelName,
+public record WorkerConfig(KafkaConnection kafka, RegistryConnection registry, StoreConfig store, Path modelDir, String modelName,
                            Path modelCache, String workerId,
                            ModelSettings model, Integer queueCapacity, int requestPartitions, int healthPort,
                            Duration retryFor, Duration maxBatchTime) {
@@ -62,8 +65,8 @@ public record WorkerConfig(String bootstrapServers, String registryUrl, StoreCon
 
     public static WorkerConfig fromEnvironment(Map<String, String> env) {
         return new WorkerConfig(
-                env.getOrDefault("KINFER_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                env.getOrDefault("KINFER_REGISTRY_URL", "http://127.0.0.1:8081"),
+                KafkaConnection.fromEnvironment(env),
+                RegistryConnection.fromEnvironment(env),
                 StoreConfig.fromEnvironment(env),
                 blankToNull(env.get("KINFER_MODEL_DIR")) == null ? null : Path.of(env.get("KINFER_MODEL_DIR")),
                 blankToNull(env.get("KINFER_MODEL")),

@@ -17,7 +17,6 @@ import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,7 +54,7 @@ public final class WorkerMain {
                 } else {
                     versions = new ModelVersions(config.modelName());
                     health.notReady("waiting for a version of " + config.modelName() + " in " + Topics.MODELS);
-                    follower = new CatalogFollower(new ModelCatalog(config.bootstrapServers()), store, config.modelCache(), config.model(),
+                    follower = new CatalogFollower(new ModelCatalog(config.kafka()), store, config.modelCache(), config.model(),
                             versions, inference);
                     follower.start();
                     while (!follower.awaitFirstVersion(Duration.ofSeconds(30))) {
@@ -83,13 +82,13 @@ public final class WorkerMain {
             Liveness liveness = new Liveness(Clock.systemUTC(), LOOP_STALL, config.maxBatchTime());
             health.liveness(liveness::problem);
             // Only the face models read the gallery; the others need no extra reader.
-            FaceGallery gallery = "verify-face".equals(manifest.task()) ? new FaceGallery(config.bootstrapServers()) : null;
+            FaceGallery gallery = "verify-face".equals(manifest.task()) ? new FaceGallery(config.kafka()) : null;
             Function<String, Map<String, float[]>> galleries = gallery == null ? tenant -> Map.of() : gallery::of;
             health.metrics(metrics::scrape);
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
             KafkaConsumer<String, byte[]> consumer = consumer(config, name, limits);
             metrics.bind(consumer);
-            RequestWorker worker = new RequestWorker(consumer, () -> producer(config, name), new SchemaRegistryClient(config.registryUrl()),
+            RequestWorker worker = new RequestWorker(consumer, () -> producer(config, name), new SchemaRegistryClient(config.registry()),
                     versions, new BatchRunner(versions, galleries, store, metrics, io, policy, liveness, config.workerId()),
                     new InputFetcher(store, policy), io, inference, metrics, policy, liveness, limits, config.queueCapacity(limits));
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
@@ -123,7 +122,7 @@ public final class WorkerMain {
     }
 
     private static void ensureTopics(WorkerConfig config, String model) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
             TopicAdmin.ensure(admin, List.of(
                     TopicAdmin.Spec.of(Topics.requests(model), config.requestPartitions()),
                     TopicAdmin.Spec.of(Topics.deadLetters(model), 1),
@@ -132,8 +131,7 @@ public final class WorkerMain {
     }
 
     private static KafkaConsumer<String, byte[]> consumer(WorkerConfig config, String model, BatchLimits limits) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        return new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, Topics.workerGroup(model),
                 ConsumerConfig.CLIENT_ID_CONFIG, config.workerId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -143,13 +141,12 @@ public final class WorkerMain {
                 // A crashed worker's partitions move to the others within this.
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 // Bounds how long a rewind waits for the committed offsets while the broker is away.
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000),
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static KafkaProducer<String, byte[]> producer(WorkerConfig config, String model) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        return new KafkaProducer<>(config.kafka().clientConfig(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, config.workerId(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.workerGroup(model) + "-" + config.workerId(),
                 ProducerConfig.LINGER_MS_CONFIG, 0,
@@ -158,7 +155,7 @@ public final class WorkerMain {
                 // outlasts max.block.ms so that a slow commit fails as a timeout, not as a fenced producer.
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000,
                 // A commit or initTransactions against a broker that is away fails after this, and is retried.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -1,6 +1,8 @@
 package dev.kinfer.ingest;
 
 import dev.kinfer.ingest.auth.AuthConfig;
+import dev.kinfer.schemas.KafkaConnection;
+import dev.kinfer.schemas.serde.RegistryConnection;
 import dev.kinfer.store.StoreConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -8,8 +10,9 @@ import java.util.Map;
 /**
  * The ingest-api's settings, parsed once at start from {@code KINFER_*} environment variables.
  *
- * @param bootstrapServers Kafka ({@code KINFER_BOOTSTRAP_SERVERS})
- * @param registryUrl      Confluent-compatible schema registry ({@code KINFER_REGISTRY_URL})
+ * @param kafka            Kafka: bootstrap servers and client properties ({@code KINFER_BOOTSTRAP_SERVERS}, {@code KINFER_KAFKA_*}:
+ *                         {@link KafkaConnection})
+ * @param registry         Confluent-compatible schema registry ({@code KINFER_REGISTRY_*}: {@link RegistryConnection})
  * @param store            object store ({@code KINFER_S3_*})
  * @param host             interface to listen on ({@code KINFER_HTTP_HOST}, default 127.0.0.1)
  * @param port             HTTP port; 0 picks a free one ({@code KINFER_HTTP_PORT}, default 8080)
@@ -30,14 +33,14 @@ import java.util.Map;
  * @param maxBacklog       most requests a model may have waiting (its worker group's consumer lag) before new work for it
  *                         is refused with 503 {@code model-overloaded} ({@code KINFER_MAX_BACKLOG}, default 10000; 0: no bound)
  */
-public record IngestConfig(String bootstrapServers, String registryUrl, StoreConfig store, String host, int port, String jobsUrl,
+public record IngestConfig(KafkaConnection kafka, RegistryConnection registry, StoreConfig store, String host, int port, String jobsUrl,
                            long maxImageBytes, long maxImagePixels, Duration modelUnavailableAfter,
                            int maxFormParts, int maxConcurrentDecodes, Duration cacheTtl, int cacheMaxEntries,
                            AuthConfig auth, long maxBacklog) {
     public static IngestConfig fromEnvironment(Map<String, String> env) {
         return new IngestConfig(
-                env.getOrDefault("KINFER_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                env.getOrDefault("KINFER_REGISTRY_URL", "http://127.0.0.1:8081"),
+                KafkaConnection.fromEnvironment(env),
+                RegistryConnection.fromEnvironment(env),
                 StoreConfig.fromEnvironment(env),
                 env.getOrDefault("KINFER_HTTP_HOST", "127.0.0.1"),
                 Integer.parseInt(env.getOrDefault("KINFER_HTTP_PORT", "8080")),

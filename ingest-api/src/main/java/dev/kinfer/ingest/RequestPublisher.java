@@ -1,6 +1,7 @@
 package dev.kinfer.ingest;
 
 import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
@@ -43,7 +44,7 @@ final class RequestPublisher implements AutoCloseable {
     /** Bounds one transaction's size (two records per request); the rest wait for the next one. */
     private static final int MAX_PER_TRANSACTION = 256;
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final SchemaRegistryClient registry;
     /** Kept across replacements: a new producer's initTransactions fences the old one and ends its transaction. */
     private final String transactionalId = "kinfer-ingest-" + UUID.randomUUID();
@@ -70,22 +71,21 @@ final class RequestPublisher implements AutoCloseable {
 
     private enum State { QUEUED, CLAIMED, GIVEN_UP }
 
-    RequestPublisher(String bootstrapServers, SchemaRegistryClient registry) {
-        this.bootstrapServers = bootstrapServers;
+    RequestPublisher(KafkaConnection kafka, SchemaRegistryClient registry) {
+        this.kafka = kafka;
         this.registry = registry;
         this.producer = newProducer();
         this.committer = Thread.ofPlatform().name("request-publisher").daemon().start(this::run);
     }
 
     private KafkaProducer<String, InferenceRequest> newProducer() {
-        KafkaProducer<String, InferenceRequest> created = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        KafkaProducer<String, InferenceRequest> created = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "kinfer-ingest",
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() - 1000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis())),
                 new StringSerializer(), new AvroSerializer<>(registry));
         try {
             created.initTransactions();

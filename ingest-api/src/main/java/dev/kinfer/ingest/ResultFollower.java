@@ -1,6 +1,7 @@
 package dev.kinfer.ingest;
 
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
@@ -43,12 +44,11 @@ final class ResultFollower implements AutoCloseable {
     private volatile boolean running = true;
     private KafkaClientMetrics consumerMetrics; // guarded by this
 
-    ResultFollower(String bootstrapServers, SchemaRegistryClient registry, JobTracker tracker, ResultCache cache) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    ResultFollower(KafkaConnection kafka, SchemaRegistryClient registry, JobTracker tracker, ResultCache cache) {
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.results = new AvroDeserializer<>(registry, InferenceResult.class);
         this.tracker = tracker;

@@ -201,7 +201,7 @@ final class Bench {
     }
 
     private KafkaLoad.Run closedLoop(String label, String model, ImageRef image, int count) throws Exception {
-        try (KafkaLoad load = new KafkaLoad(stack.bootstrapServers(), registry, model)) {
+        try (KafkaLoad load = new KafkaLoad(stack.kafkaConnection(), registry, model)) {
             for (int i = 0; i < count; i++) {
                 load.send(image);
                 load.awaitAll(Duration.ofMinutes(1));
@@ -212,7 +212,7 @@ final class Bench {
 
     /** {@code rate} 0: everything at once (saturation). */
     private KafkaLoad.Run openLoop(String label, String model, ImageRef image, double rate, int count) throws Exception {
-        try (KafkaLoad load = new KafkaLoad(stack.bootstrapServers(), registry, model)) {
+        try (KafkaLoad load = new KafkaLoad(stack.kafkaConnection(), registry, model)) {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 if (rate > 0) {

@@ -1,5 +1,6 @@
 package dev.kinfer.stack;
 
+import dev.kinfer.schemas.KafkaConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +52,10 @@ final class ChildProcess implements AutoCloseable {
         command.addAll(mainArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The stack's services use the stack's own broker and registry: connection settings this JVM inherited (for
+        // some other cluster) must not reach them; whatever they need is in env.
+        builder.environment().keySet().removeIf(variable -> variable.startsWith(KafkaConnection.PROPERTY_PREFIX)
+                || variable.startsWith("KINFER_REGISTRY_"));
         builder.environment().putAll(env);
         builder.environment().put("KINFER_SERVICE", name);
         return new ChildProcess(name, builder, log);

@@ -3,6 +3,7 @@ package dev.kinfer.stack;
 import dev.kinfer.credentials.KeyAdmin;
 import dev.kinfer.credentials.KeyRing;
 import dev.kinfer.credentials.Limits;
+import dev.kinfer.schemas.KafkaConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,9 @@ final class DevKey {
     private DevKey() {
     }
 
-    static String ensure(Path dataDir, String bootstrapServers) throws IOException, InterruptedException {
+    static String ensure(Path dataDir, KafkaConnection kafka) throws IOException, InterruptedException {
         Path file = dataDir.resolve("api-key");
-        try (KeyRing ring = new KeyRing(bootstrapServers)) {
+        try (KeyRing ring = new KeyRing(kafka)) {
             if (!ring.awaitCaughtUp(Duration.ofSeconds(30))) {
                 throw new IllegalStateException("could not read the API keys within 30 s");
             }
@@ -34,7 +35,7 @@ final class DevKey {
                 }
             }
         }
-        try (KeyAdmin admin = new KeyAdmin(bootstrapServers, Clock.systemUTC())) {
+        try (KeyAdmin admin = new KeyAdmin(kafka, Clock.systemUTC())) {
             String text = admin.create(TENANT, "local development (./kinfer up)", true, Limits.UNLIMITED).text();
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

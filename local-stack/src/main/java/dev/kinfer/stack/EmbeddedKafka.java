@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -15,8 +17,16 @@ import org.apache.kafka.common.utils.Time;
 /**
  * A real single-node KRaft broker (broker and controller in one) in this process, its log under {@code dir}. It
  * can be stopped and started again on the same log and ports (fault tests take the broker away mid-run).
+ *
+ * <p>Clients connect to a PLAINTEXT listener. Given a SCRAM port, the broker also listens there with
+ * {@code SASL_PLAINTEXT} and {@code SCRAM-SHA-256} (users are made with the Admin API,
+ * {@code alterUserScramCredentials}, over the PLAINTEXT listener); the controller and inter-broker listeners stay
+ * PLAINTEXT.
  */
 final class EmbeddedKafka implements AutoCloseable {
+    /** The name of the SASL listener (its {@code listener.name.*} settings use it lower-cased). */
+    private static final String SCRAM_LISTENER = "SCRAM";
+
     private final Properties config;
     private final String bootstrapServers;
     private KafkaRaftServer server;
@@ -26,16 +36,27 @@ final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    static EmbeddedKafka start(Path dir, int port, int controllerPort) throws IOException {
+    /** @param scramPort the port of a {@code SASL_PLAINTEXT} SCRAM-SHA-256 listener; none if empty */
+    static EmbeddedKafka start(Path dir, int port, int controllerPort, OptionalInt scramPort) throws IOException {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String listeners = "PLAINTEXT://127.0.0.1:" + port;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (scramPort.isPresent()) {
+            listeners += "," + SCRAM_LISTENER + "://127.0.0.1:" + scramPort.getAsInt();
+            protocols += "," + SCRAM_LISTENER + ":SASL_PLAINTEXT";
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+            // No users here: the broker checks clients against the SCRAM credentials in the cluster's metadata.
+            p.put("listener.name." + SCRAM_LISTENER.toLowerCase(Locale.ROOT) + ".scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        p.put("listeners", listeners + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", listeners);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", protocols);
         p.put("log.dirs", dir.resolve("log").toString());
         p.put("num.partitions", "4");
         // One node: every internal topic has one replica, or consumers, transactions and Streams wait forever.

@@ -163,7 +163,7 @@ final class HttpBench {
                     (long) jpeg.length);
             int count = (int) Math.max(200, raw.imagesPerSecond() * seconds);
             log.info("Kafka path: {} requests at once", count);
-            try (KafkaLoad load = new KafkaLoad(stack.bootstrapServers(), new SchemaRegistryClient(stack.registryUrl()), MODEL)) {
+            try (KafkaLoad load = new KafkaLoad(stack.kafkaConnection(), new SchemaRegistryClient(stack.registryUrl()), MODEL)) {
                 for (int i = 0; i < count; i++) {
                     load.send(image);
                 }
@@ -227,7 +227,7 @@ final class HttpBench {
     private static void deploy(LocalStack stack, Path modelDir) throws Exception {
         try (ObjectStore store = new ObjectStore(new StoreConfig(stack.s3Endpoint(), "us-east-1", stack.secrets().s3AccessKey(),
                 stack.secrets().s3SecretKey(), LocalStack.BUCKET));
-             ModelDeployer deployer = new ModelDeployer(stack.bootstrapServers(), store)) {
+             ModelDeployer deployer = new ModelDeployer(stack.kafkaConnection(), store)) {
             store.ensureBucket();
             log.info("deployed {}", deployer.deploy(modelDir).key());
         }

@@ -3,6 +3,7 @@ package dev.kinfer.stack;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
@@ -50,15 +51,15 @@ final class KafkaLoad implements AutoCloseable {
     private long firstSent;
     private long lastReceived;
 
-    KafkaLoad(String bootstrapServers, SchemaRegistryClient registry, String model) {
+    KafkaLoad(KafkaConnection kafka, SchemaRegistryClient registry, String model) {
         this.model = model;
         this.writer = new AvroSerializer<>(registry);
         this.reader = new AvroDeserializer<>(registry, InferenceResult.class);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(kafka.clientConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0)), new StringSerializer(),
+                new ByteArraySerializer());
         partitions = producer.partitionsFor("kinfer.requests." + model).size();
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+                new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> resultPartitions = consumer.partitionsFor("kinfer.results").stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(resultPartitions);

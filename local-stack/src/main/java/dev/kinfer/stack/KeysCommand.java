@@ -22,15 +22,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand {
-    static final class Kafka {
-        @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
-        String bootstrapServers;
-    }
-
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Make a key for a tenant and print it (once).")
     static final class Create implements Callable<Integer> {
         @Mixin
-        Kafka kafka;
+        KafkaOptions kafka;
         @Option(names = "--tenant", required = true, description = "The tenant whose jobs the key submits and reads.")
         String tenant;
         @Option(names = "--name", defaultValue = "", description = "What the key is for (shown by list).")
@@ -46,7 +41,7 @@ final class KeysCommand {
 
         @Override
         public Integer call() {
-            try (KeyAdmin keys = new KeyAdmin(kafka.bootstrapServers, Clock.systemUTC())) {
+            try (KeyAdmin keys = new KeyAdmin(kafka.connection(), Clock.systemUTC())) {
                 KeyAdmin.Issued issued = keys.create(tenant, name, admin, new Limits(requestsPerSecond, burst, bytesPerSecond));
                 System.out.println(issued.text());
                 System.err.println("created " + issued.key() + "; the key is shown only now");
@@ -61,11 +56,11 @@ final class KeysCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The keys (ids, tenants, limits; never the secrets).")
     static final class ListKeys implements Callable<Integer> {
         @Mixin
-        Kafka kafka;
+        KafkaOptions kafka;
 
         @Override
         public Integer call() throws Exception {
-            try (KeyRing ring = new KeyRing(kafka.bootstrapServers)) {
+            try (KeyRing ring = new KeyRing(kafka.connection())) {
                 ring.awaitCaughtUp(Duration.ofSeconds(30));
                 List<ApiKey> keys = ring.keys();
                 System.out.printf("%-14s %-16s %-6s %-48s %-22s %s%n", "ID", "TENANT", "ADMIN", "LIMITS", "CREATED", "NAME");
@@ -84,13 +79,13 @@ final class KeysCommand {
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key by its id; ingest refuses it moments later.")
     static final class Revoke implements Callable<Integer> {
         @Mixin
-        Kafka kafka;
+        KafkaOptions kafka;
         @Parameters(paramLabel = "ID", description = "The key's id (as list shows it).")
         String id;
 
         @Override
         public Integer call() {
-            try (KeyAdmin keys = new KeyAdmin(kafka.bootstrapServers, Clock.systemUTC())) {
+            try (KeyAdmin keys = new KeyAdmin(kafka.connection(), Clock.systemUTC())) {
                 keys.revoke(id);
                 System.out.println("revoked " + id);
                 return 0;

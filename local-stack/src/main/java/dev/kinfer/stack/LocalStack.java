@@ -3,6 +3,7 @@ package dev.kinfer.stack;
 import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.catalog.ModelDeployer;
 import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.StoreConfig;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +44,8 @@ public final class LocalStack implements AutoCloseable {
     private final StackConfig config;
     /** Extra environment for ingest-api (tests shorten its timings). */
     private final Map<String, String> ingestSettings;
+    /** The broker's SASL_PLAINTEXT SCRAM-SHA-256 listener, if a test asked for one. */
+    private final OptionalInt scramPort;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final Supervisor supervisor = new Supervisor();
     /** Models a worker of this stack serves (claimed before the worker starts, so each model gets one). */
@@ -54,19 +58,21 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafka kafka;
     private EmbeddedS3 s3;
     private ChildProcess registry;
-    private String bootstrapServers;
+    /** The stack's own way to Kafka: the PLAINTEXT listener. */
+    private KafkaConnection kafkaConnection;
     private String s3Endpoint;
     /** The development key clients of this stack send; null when authentication is off. */
     private String apiKey;
 
-    private LocalStack(StackConfig config, Map<String, String> ingestSettings) {
+    private LocalStack(StackConfig config, Map<String, String> ingestSettings, OptionalInt scramPort) {
         this.config = config;
         this.ingestSettings = Map.copyOf(ingestSettings);
+        this.scramPort = scramPort;
     }
 
     /** Starts everything; on any failure stops what already started and rethrows. */
     static LocalStack start(StackConfig config) throws Exception {
-        return start(config, true, Map.of());
+        return start(config, true, Map.of(), OptionalInt.empty());
     }
 
     /**
@@ -74,17 +80,27 @@ public final class LocalStack implements AutoCloseable {
      * {@code KINFER_MODEL_UNAVAILABLE_AFTER}.
      */
     static LocalStack start(StackConfig config, Map<String, String> ingestSettings) throws Exception {
-        return start(config, true, ingestSettings);
+        return start(config, true, ingestSettings, OptionalInt.empty());
     }
 
     /** Starts the broker, S3 and the registry only; services are added with {@link #startWorker}. */
     static LocalStack startInfrastructure(StackConfig config) throws Exception {
-        return start(config, false, Map.of());
+        return start(config, false, Map.of(), OptionalInt.empty());
     }
 
-    private static LocalStack start(StackConfig config, boolean withServices, Map<String, String> ingestSettings) throws Exception {
+    /**
+     * Test hook: {@link #startInfrastructure(StackConfig)} with the broker also listening on {@code scramPort} with
+     * {@code SASL_PLAINTEXT} and {@code SCRAM-SHA-256} ({@link #scramBootstrapServers()}). It knows no user: make them
+     * with the Admin API over {@link #kafkaConnection()}. The stack itself keeps to its PLAINTEXT listener.
+     */
+    static LocalStack startInfrastructure(StackConfig config, int scramPort) throws Exception {
+        return start(config, false, Map.of(), OptionalInt.of(scramPort));
+    }
+
+    private static LocalStack start(StackConfig config, boolean withServices, Map<String, String> ingestSettings, OptionalInt scramPort)
+            throws Exception {
         PortGuard.requireFree(config.ports());
-        LocalStack stack = new LocalStack(config, ingestSettings);
+        LocalStack stack = new LocalStack(config, ingestSettings, scramPort);
         // Whatever stops this JVM (Ctrl-C, SIGTERM, an exception in a command) must not leave child JVMs behind.
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
         try {
@@ -106,9 +122,9 @@ public final class LocalStack implements AutoCloseable {
         secrets = Secrets.loadOrCreate(data);
 
         log.info("starting Kafka (KRaft) on 127.0.0.1:{}", ports.kafka());
-        kafka = EmbeddedKafka.start(data.resolve("kafka"), ports.kafka(), ports.controller());
+        kafka = EmbeddedKafka.start(data.resolve("kafka"), ports.kafka(), ports.controller(), scramPort);
         running.push(kafka);
-        bootstrapServers = kafka.bootstrapServers();
+        kafkaConnection = KafkaConnection.to(kafka.bootstrapServers());
 
         log.info("starting S3 on 127.0.0.1:{}", ports.s3());
         s3 = EmbeddedS3.start(data.resolve("s3"), ports.s3(), secrets.s3AccessKey(), secrets.s3SecretKey());
@@ -127,19 +143,12 @@ public final class LocalStack implements AutoCloseable {
 
     private void startServices() throws Exception {
         StackConfig.Ports ports = config.ports();
-        Path data = config.dataDir();
-        Path logs = data.resolve("logs");
+        Path logs = config.dataDir().resolve("logs");
         deployIfMissing(List.of(DemoModels.backgroundRemoval(config.cacheDir()), DemoModels.faceDetection(config.cacheDir()),
                 DemoModels.colourTransfer(config.cacheDir()), DemoModels.upscaler(config.cacheDir()),
                 DemoModels.faceEmbedding(config.cacheDir()), DemoModels.faceVerification(config.cacheDir())));
-        Map<String, String> common = commonEnvironment();
-
         ChildProcess sink = supervised("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
-                with(common, Map.of("KINFER_HTTP_PORT", Integer.toString(ports.sink()),
-                        "KINFER_STATE_DIR", data.resolve("result-sink").toString(),
-                        "KINFER_WEBHOOK_SECRET", secrets.webhookSecret(),
-                        // On one machine the webhook receiver is usually on this machine too.
-                        "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128")), logs);
+                sinkEnvironment(Map.of()), logs);
         Map<String, ChildProcess> starting = new LinkedHashMap<>();
         served.add(DemoModels.BACKGROUND_REMOVAL);
         starting.put("http://127.0.0.1:" + ports.worker(),
@@ -167,10 +176,10 @@ public final class LocalStack implements AutoCloseable {
      * restart does not redeploy, so workers do not reload).
      */
     private void deployIfMissing(List<Path> modelDirs) throws InterruptedException {
-        ModelDeployer.ensureTopic(bootstrapServers);
-        try (ModelCatalog catalog = new ModelCatalog(bootstrapServers);
+        ModelDeployer.ensureTopic(kafkaConnection);
+        try (ModelCatalog catalog = new ModelCatalog(kafkaConnection);
              ObjectStore store = new ObjectStore(new StoreConfig(s3Endpoint, "us-east-1", secrets.s3AccessKey(), secrets.s3SecretKey(), BUCKET));
-             ModelDeployer deployer = new ModelDeployer(bootstrapServers, store)) {
+             ModelDeployer deployer = new ModelDeployer(kafkaConnection, store)) {
             if (!catalog.awaitCaughtUp(Duration.ofSeconds(30))) {
                 throw new IllegalStateException("could not read the model catalogue " + Topics.MODELS + " within 30 s");
             }
@@ -190,7 +199,7 @@ public final class LocalStack implements AutoCloseable {
      * while the stack runs: on one machine, deploying is all it takes to serve a model.
      */
     private void serveEveryDeployedModel() throws InterruptedException {
-        ModelCatalog catalog = new ModelCatalog(bootstrapServers);
+        ModelCatalog catalog = new ModelCatalog(kafkaConnection);
         running.push(catalog);
         catalog.onChange(change -> change.entry().ifPresent(entry -> serve(entry.name())));
         catalog.awaitCaughtUp(Duration.ofSeconds(30));
@@ -260,9 +269,28 @@ public final class LocalStack implements AutoCloseable {
     /** Also makes (or finds) the development key, unless the settings turn authentication off. */
     private Map<String, String> ingestEnvironment(int httpPort, Map<String, String> settings) throws IOException, InterruptedException {
         if (!"off".equals(settings.get("KINFER_AUTH")) && apiKey == null) {
-            apiKey = DevKey.ensure(config.dataDir(), bootstrapServers);
+            apiKey = DevKey.ensure(config.dataDir(), kafkaConnection);
         }
         Map<String, String> env = with(commonEnvironment(), Map.of("KINFER_HTTP_PORT", Integer.toString(httpPort), "KINFER_JOBS_URL", sinkUrl()));
+        env.putAll(settings);
+        return env;
+    }
+
+    /**
+     * Test hook: a result-sink process on the stack's sink port with extra settings, not waiting for it and not
+     * supervised (the test stops it).
+     */
+    ChildProcess startSink(Map<String, String> settings) throws IOException {
+        return child("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"), sinkEnvironment(settings),
+                config.dataDir().resolve("logs"));
+    }
+
+    private Map<String, String> sinkEnvironment(Map<String, String> settings) {
+        Map<String, String> env = with(commonEnvironment(), Map.of("KINFER_HTTP_PORT", Integer.toString(config.ports().sink()),
+                "KINFER_STATE_DIR", config.dataDir().resolve("result-sink").toString(),
+                "KINFER_WEBHOOK_SECRET", secrets.webhookSecret(),
+                // On one machine the webhook receiver is usually on this machine too.
+                "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128"));
         env.putAll(settings);
         return env;
     }
@@ -300,7 +328,7 @@ public final class LocalStack implements AutoCloseable {
 
     private Map<String, String> commonEnvironment() {
         Map<String, String> env = new HashMap<>();
-        env.put("KINFER_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("KINFER_BOOTSTRAP_SERVERS", kafkaConnection.bootstrapServers());
         env.put("KINFER_REGISTRY_URL", registryUrl());
         env.put("KINFER_S3_ENDPOINT", s3Endpoint);
         env.put("KINFER_S3_ACCESS_KEY", secrets.s3AccessKey());
@@ -377,7 +405,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     String bootstrapServers() {
-        return bootstrapServers;
+        return kafkaConnection.bootstrapServers();
+    }
+
+    /** The stack's own connection to its broker (the PLAINTEXT listener), for clients of kinfer's modules. */
+    KafkaConnection kafkaConnection() {
+        return kafkaConnection;
+    }
+
+    /** The SASL_PLAINTEXT SCRAM-SHA-256 listener of {@link #startInfrastructure(StackConfig, int)}. */
+    String scramBootstrapServers() {
+        return "127.0.0.1:" + scramPort.orElseThrow(() -> new IllegalStateException("this stack's broker has no SCRAM listener"));
     }
 
     String s3Endpoint() {

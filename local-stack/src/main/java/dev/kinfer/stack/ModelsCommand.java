@@ -4,6 +4,7 @@ import dev.kinfer.catalog.CatalogEntry;
 import dev.kinfer.catalog.InvalidManifestException;
 import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.catalog.ModelDeployer;
+import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.StoreConfig;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Parameters;
 final class ModelsCommand {
     /** Where the catalogue and the object store are: the local stack's, unless told otherwise. */
     static final class Connection {
-        @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
-        String bootstrapServers;
+        @Mixin
+        KafkaOptions kafka;
         @Option(names = "--s3-endpoint", defaultValue = "http://127.0.0.1:9000", description = "S3 (default: ${DEFAULT-VALUE}).")
         String s3Endpoint;
         @Option(names = "--data-dir", defaultValue = ".kinfer",
@@ -53,8 +54,9 @@ final class ModelsCommand {
 
         @Override
         public Integer call() throws Exception {
-            ModelDeployer.ensureTopic(connection.bootstrapServers);
-            try (ModelCatalog catalog = new ModelCatalog(connection.bootstrapServers)) {
+            KafkaConnection kafka = connection.kafka.connection();
+            ModelDeployer.ensureTopic(kafka);
+            try (ModelCatalog catalog = new ModelCatalog(kafka)) {
                 catalog.awaitCaughtUp(Duration.ofSeconds(30));
                 List<CatalogEntry> entries = catalog.entries();
                 System.out.printf("%-22s %-30s %-18s %-12s %s%n", "MODEL", "VERSION", "TASK", "ENGINE", "DEPLOYED");
@@ -80,7 +82,7 @@ final class ModelsCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (ObjectStore store = connection.store(); ModelDeployer deployer = new ModelDeployer(connection.bootstrapServers, store)) {
+            try (ObjectStore store = connection.store(); ModelDeployer deployer = new ModelDeployer(connection.kafka.connection(), store)) {
                 store.ensureBucket();
                 CatalogEntry entry = deployer.deploy(dir);
                 System.out.println("deployed " + entry.key() + " (" + entry.files().size() + " files)");
@@ -105,7 +107,7 @@ final class ModelsCommand {
             String name = target.contains(":") ? target.substring(0, target.indexOf(':')) : target;
             String version = target.contains(":") ? target.substring(target.indexOf(':') + 1) : null;
             List<String> versions;
-            try (ModelCatalog catalog = new ModelCatalog(connection.bootstrapServers)) {
+            try (ModelCatalog catalog = new ModelCatalog(connection.kafka.connection())) {
                 catalog.awaitCaughtUp(Duration.ofSeconds(30));
                 versions = catalog.versions(name).stream().map(CatalogEntry::version).filter(v -> version == null || v.equals(version)).toList();
             }
@@ -113,7 +115,7 @@ final class ModelsCommand {
                 System.err.println("kinfer: " + target + " is not deployed");
                 return 2;
             }
-            try (ObjectStore store = connection.store(); ModelDeployer deployer = new ModelDeployer(connection.bootstrapServers, store)) {
+            try (ObjectStore store = connection.store(); ModelDeployer deployer = new ModelDeployer(connection.kafka.connection(), store)) {
                 for (String v : versions) {
                     deployer.undeploy(name, v);
                     System.out.println("undeployed " + CatalogEntry.key(name, v));

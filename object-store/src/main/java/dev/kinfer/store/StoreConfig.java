@@ -25,6 +25,13 @@ public record StoreConfig(String endpoint, String region, String accessKey, Stri
                 env.get("KINFER_S3_ACCESS_KEY"), env.get("KINFER_S3_SECRET_KEY"), env.getOrDefault("KINFER_S3_BUCKET", "kinfer"));
     }
 
+    /** Never the secret key. */
+    @Override
+    public String toString() {
+        return "StoreConfig[endpoint=" + endpoint + ", region=" + region + ", accessKey=" + accessKey + ", secretKey=[hidden], bucket="
+                + bucket + "]";
+    }
+
     private static void require(String value, String variable) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(variable + " must be set");

@@ -11,12 +11,12 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -52,7 +52,7 @@ public final class SinkApp implements AutoCloseable {
     private final Javalin http;
 
     private SinkApp(SinkConfig config) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         this.store = new ObjectStore(config.store());
         this.views = new JobView(store);
         this.streams = new KafkaStreams(JobTopology.build(registry), streamsProperties(config));
@@ -84,7 +84,7 @@ public final class SinkApp implements AutoCloseable {
     }
 
     public static SinkApp start(SinkConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
             TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, 4), TopicAdmin.Spec.of(Topics.JOBS, 4),
                     TopicAdmin.Spec.of(Topics.WEBHOOKS, WEBHOOK_PARTITIONS)), Duration.ofSeconds(30));
         }
@@ -139,29 +139,29 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private static Properties streamsProperties(SinkConfig config) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kinfer-result-sink");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        Map<String, Object> own = new HashMap<>();
+        own.put(StreamsConfig.APPLICATION_ID_CONFIG, "kinfer-result-sink");
+        own.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        own.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        own.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        own.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        own.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         // A record on an input topic that is not a valid job or result is logged and skipped: job status must
         // not stop for one bad record.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        own.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // Likewise a record that passes deserialization but fails in processing (a field it lacks, say).
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        own.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        Properties props = new Properties();
+        props.putAll(config.kafka().clientConfig(own)); // Streams hands the passed-through properties to every client it makes
         return props;
     }
 
     private static KafkaConsumer<String, JobState> webhookConsumer(SinkConfig config) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        return new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "kinfer-webhooks",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), JsonSerde.of(JobState.class).deserializer());
     }
 

@@ -31,10 +31,10 @@ public final class CompactedTopicReader implements AutoCloseable {
     private final Thread reader;
 
     /** Starts reading; {@code onRecord} gets each record (a null value is a deletion) on the reader's thread. */
-    public CompactedTopicReader(String bootstrapServers, String topic, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+    public CompactedTopicReader(KafkaConnection kafka, String topic, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
         this.topic = topic;
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+                new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);

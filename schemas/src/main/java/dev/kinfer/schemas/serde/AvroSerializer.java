@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Writes a specific Avro record in the Confluent wire format, registering its schema under
- * {@code <topic>-value} on first use. Configured by constructor, or by Kafka with {@value SerdeConfig#REGISTRY_URL}.
+ * {@code <topic>-value} on first use. Configured by constructor, or by Kafka with {@value SerdeConfig#REGISTRY_URL}
+ * (and, for a registry that asks for them, Confluent's keys for credentials and a trust store: {@link SerdeConfig}).
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     static {

@@ -9,12 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
  * A client of the Confluent Schema Registry REST API. Ids and schemas are cached: a schema is registered
- * once per subject and process, and a writer schema is fetched once per id.
+ * once per subject and process, and a writer schema is fetched once per id. Credentials and the CA to trust come
+ * from its {@link RegistryConnection}; every call carries the credentials (no challenge round trip).
  */
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -23,15 +25,23 @@ public final class SchemaRegistryClient {
     private static final Duration RACE_BACKOFF = Duration.ofMillis(100);
 
     private final URI baseUrl;
+    private final Optional<String> authorization;
     private final HttpClient http;
     // Keyed by Schema (whose hash Avro caches), not by its JSON: this lookup runs for every record produced.
     private final Map<String, Map<Schema, Integer>> idBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
 
-    /** @param baseUrl for example {@code http://registry:8081} or {@code http://apicurio:8080/apis/ccompat/v7} */
+    /** An open registry, e.g. {@code http://registry:8081} or {@code http://apicurio:8080/apis/ccompat/v7}. */
     public SchemaRegistryClient(String baseUrl) {
-        this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this(RegistryConnection.to(baseUrl));
+    }
+
+    public SchemaRegistryClient(RegistryConnection connection) {
+        this.baseUrl = connection.url();
+        this.authorization = connection.authorization();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        connection.sslContext().ifPresent(http::sslContext);
+        this.http = http.build();
     }
 
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
@@ -93,6 +103,7 @@ public final class SchemaRegistryClient {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(10))
                     .header("Accept", CONTENT_TYPE);
+            authorization.ifPresent(value -> request.header("Authorization", value));
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
