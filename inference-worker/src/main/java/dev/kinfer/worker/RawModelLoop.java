@@ -33,7 +33,7 @@ public final class RawModelLoop {
         }
         BufferedImage image = noise(width, height);
         ModelSettings settings = new ModelSettings(largest, null,
-                Integer.parseInt(System.getenv().getOrDefault("KINFER_INTRA_OP_THREADS", "0")));
+                dev.kinfer.schemas.config.Settings.of(WorkerConfig.INTRA_OP_THREADS).parse(System.getenv()).get(WorkerConfig.INTRA_OP_THREADS));
         try (Models.Loaded loaded = Models.loadAndWarmUp(modelDir, settings)) {
             ModelRunner model = loaded.runner();
             for (int i = 4; i < args.length; i++) {

@@ -38,7 +38,15 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
+        WorkerConfig config;
+        try {
+            // Every setting is checked before anything starts; all problems are reported at once.
+            config = WorkerConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            log.error("inference-worker not started: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         try (HealthServer health = new HealthServer(config.healthPort());
              ObjectStore store = new ObjectStore(config.store())) {
             log.info("health and metrics on port {}", health.port());

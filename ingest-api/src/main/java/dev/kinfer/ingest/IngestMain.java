@@ -8,9 +8,18 @@ public final class IngestMain {
     }
 
     public static void main(String[] args) {
+        IngestConfig config;
+        try {
+            // Every setting is checked before anything starts; all problems are reported at once.
+            config = IngestConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            LoggerFactory.getLogger(IngestMain.class).error("ingest-api not started: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         IngestApp app;
         try {
-            app = IngestApp.start(IngestConfig.fromEnvironment(System.getenv()));
+            app = IngestApp.start(config);
         } catch (RuntimeException | InterruptedException e) {
             LoggerFactory.getLogger(IngestMain.class).error("ingest-api failed to start: {}", e.getMessage(), e);
             System.exit(1);

@@ -1,10 +1,13 @@
 package dev.kinfer.sink;
 
 import dev.kinfer.schemas.KafkaConnection;
+import dev.kinfer.schemas.LogContext;
+import dev.kinfer.schemas.config.Setting;
+import dev.kinfer.schemas.config.Settings;
+import dev.kinfer.schemas.config.Values;
 import dev.kinfer.schemas.serde.RegistryConnection;
 import dev.kinfer.store.StoreConfig;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +26,23 @@ import java.util.Map;
  */
 public record SinkConfig(KafkaConnection kafka, RegistryConnection registry, StoreConfig store, String host, int port, Path stateDir,
                          String webhookSecret, List<String> callbackAllowList) {
+    public static final Setting<String> HTTP_HOST = Setting.string("KINFER_HTTP_HOST").defaultTo("127.0.0.1")
+            .doc("The interface the HTTP API listens on.");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("KINFER_HTTP_PORT").defaultTo(8090)
+            .check(port -> port >= 0 && port <= 65535, "is not a port (0 to 65535)")
+            .doc("The HTTP API's port; 0 picks a free one.");
+    public static final Setting<Path> STATE_DIR = Setting.path("KINFER_STATE_DIR")
+            .defaultComputed(() -> Path.of(System.getProperty("java.io.tmpdir") + "/kinfer-sink"), "`<java.io.tmpdir>/kinfer-sink`")
+            .doc("Kafka Streams' state directory.");
+    public static final Setting<String> WEBHOOK_SECRET = Setting.string("KINFER_WEBHOOK_SECRET").required().secret()
+            .check(secret -> secret.length() >= 16, "must be at least 16 characters")
+            .doc("HMAC key signing webhooks (the `default` secret id), at least 16 characters, from your secret store; never in the repo.");
+    public static final Setting<List<String>> CALLBACK_ALLOW = Setting.list("KINFER_CALLBACK_ALLOW").defaultComputed(List::of, "none")
+            .doc("CIDR ranges callbacks may reach although private; empty in production.");
+    /** Everything result-sink reads, its components' settings included. */
+    public static final Settings SETTINGS = KafkaConnection.SETTINGS.and(RegistryConnection.SETTINGS, StoreConfig.SETTINGS, LogContext.SETTINGS,
+            Settings.of(HTTP_HOST, HTTP_PORT, STATE_DIR, WEBHOOK_SECRET, CALLBACK_ALLOW));
+
     public SinkConfig {
         if (webhookSecret == null || webhookSecret.length() < 16) {
             throw new IllegalArgumentException("KINFER_WEBHOOK_SECRET must be set to at least 16 characters");
@@ -36,16 +56,17 @@ public record SinkConfig(KafkaConnection kafka, RegistryConnection registry, Sto
                 + ", stateDir=" + stateDir + ", webhookSecret=[hidden], callbackAllowList=" + callbackAllowList + "]";
     }
 
+    /** Parses every setting at once; a {@link dev.kinfer.schemas.config.SettingsException} lists every problem. */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
-        String allow = env.getOrDefault("KINFER_CALLBACK_ALLOW", "");
+        Values values = SETTINGS.parse(env);
         return new SinkConfig(
-                KafkaConnection.fromEnvironment(env),
-                RegistryConnection.fromEnvironment(env),
-                StoreConfig.fromEnvironment(env),
-                env.getOrDefault("KINFER_HTTP_HOST", "127.0.0.1"),
-                Integer.parseInt(env.getOrDefault("KINFER_HTTP_PORT", "8090")),
-                Path.of(env.getOrDefault("KINFER_STATE_DIR", System.getProperty("java.io.tmpdir") + "/kinfer-sink")),
-                env.get("KINFER_WEBHOOK_SECRET"),
-                Arrays.stream(allow.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+                KafkaConnection.from(values),
+                RegistryConnection.from(values),
+                StoreConfig.from(values),
+                values.get(HTTP_HOST),
+                values.get(HTTP_PORT),
+                values.get(STATE_DIR),
+                values.get(WEBHOOK_SECRET),
+                values.get(CALLBACK_ALLOW));
     }
 }

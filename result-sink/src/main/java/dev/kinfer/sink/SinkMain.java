@@ -8,9 +8,18 @@ public final class SinkMain {
     }
 
     public static void main(String[] args) {
+        SinkConfig config;
+        try {
+            // Every setting is checked before anything starts; all problems are reported at once.
+            config = SinkConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            LoggerFactory.getLogger(SinkMain.class).error("result-sink not started: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         SinkApp app;
         try {
-            app = SinkApp.start(SinkConfig.fromEnvironment(System.getenv()));
+            app = SinkApp.start(config);
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(SinkMain.class).error("result-sink failed to start: {}", e.getMessage(), e);
             System.exit(1);

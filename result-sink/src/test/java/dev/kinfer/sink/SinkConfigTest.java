@@ -1,6 +1,11 @@
 package dev.kinfer.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kinfer.schemas.config.SettingsException;
+import java.nio.file.Path;
+import java.util.List;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,5 +28,32 @@ class SinkConfigTest {
         assertThat(config.toString()).contains("kafka:9093", "security.protocol=SASL_SSL", "sasl.jaas.config=[hidden]", "https://registry/",
                 "username=svc", "accessKey=access", "webhookSecret=[hidden]")
                 .doesNotContain("kafka-pw", "registry-pw", "s3-secret", "webhook-secret-0123456789");
+    }
+
+    @Test
+    void shouldTakeTheDocumentedDefaults() {
+        SinkConfig config = SinkConfig.fromEnvironment(Map.of("KINFER_S3_ENDPOINT", "http://s3:9000", "KINFER_S3_ACCESS_KEY", "access",
+                "KINFER_S3_SECRET_KEY", "s3-secret", "KINFER_WEBHOOK_SECRET", "webhook-secret-0123456789",
+                "KINFER_CALLBACK_ALLOW", "127.0.0.0/8, ::1/128"));
+
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8090);
+        assertThat(config.stateDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir") + "/kinfer-sink"));
+        assertThat(config.callbackAllowList()).containsExactly("127.0.0.0/8", "::1/128");
+        assertThat(SinkConfig.fromEnvironment(Map.of("KINFER_S3_ENDPOINT", "http://s3:9000", "KINFER_S3_ACCESS_KEY", "access",
+                "KINFER_S3_SECRET_KEY", "s3-secret", "KINFER_WEBHOOK_SECRET", "webhook-secret-0123456789")).callbackAllowList())
+                .isEqualTo(List.of());
+    }
+
+    @Test
+    void shouldReportEveryWrongSettingAtOnceWithoutSecrets() {
+        assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of("KINFER_S3_ENDPOINT", "http://s3:9000", "KINFER_S3_ACCESS_KEY", "access",
+                "KINFER_WEBHOOK_SECRET", "short-secret", "KINFER_HTTP_PORT", "99999", "KINFER_REGISTRY_URL", "https://svc:pw@registry")))
+                .isInstanceOfSatisfying(SettingsException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "KINFER_REGISTRY_URL: 'https://***@registry' must not carry credentials: set KINFER_REGISTRY_USERNAME and KINFER_REGISTRY_PASSWORD",
+                        "KINFER_S3_SECRET_KEY: must be set",
+                        "KINFER_HTTP_PORT: '99999' is not a port (0 to 65535)",
+                        "KINFER_WEBHOOK_SECRET: the value must be at least 16 characters"))
+                .message().doesNotContain("short-secret").doesNotContain("svc:pw");
     }
 }

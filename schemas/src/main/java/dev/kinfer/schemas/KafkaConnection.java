@@ -1,10 +1,15 @@
 package dev.kinfer.schemas;
 
+import dev.kinfer.schemas.config.Prefix;
+import dev.kinfer.schemas.config.Setting;
+import dev.kinfer.schemas.config.Settings;
+import dev.kinfer.schemas.config.Values;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -47,6 +52,26 @@ public final class KafkaConnection {
     /** Shown instead of a secret's value. */
     static final String HIDDEN = "[hidden]";
 
+    /** {@code KINFER_BOOTSTRAP_SERVERS}. */
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.string(BOOTSTRAP_SERVERS_VARIABLE).defaultTo(DEFAULT_BOOTSTRAP_SERVERS)
+            .doc("Kafka's bootstrap servers, `host:port[,host:port...]` (`--bootstrap-servers` on the `./kinfer` commands wins over it). "
+                    + "Brokers must allow transactions (`transaction.state.log.*` set for the cluster's size).");
+    /** Every {@code KINFER_KAFKA_<PROPERTY>}. */
+    public static final Prefix PROPERTIES = new Prefix(PROPERTY_PREFIX + "<PROPERTY>", PROPERTY_PREFIX, "string (prefix)",
+            "The Kafka client property `<property>`, lower-cased with `_` read as `.`: `KINFER_KAFKA_SECURITY_PROTOCOL` is "
+                    + "`security.protocol`, `KINFER_KAFKA_SASL_JAAS_CONFIG` is `sasl.jaas.config`. Goes to every client kinfer makes "
+                    + "(producers, consumers, admins, Kafka Streams); kinfer's own client settings win over it. Values of "
+                    + "secret-looking properties are never shown.",
+            KafkaConnection::problem, variable -> {
+                try {
+                    return isSecret(propertyName(variable));
+                } catch (IllegalArgumentException e) {
+                    return true;
+                }
+            });
+    /** What {@link #fromEnvironment} reads: the bootstrap and the passed-through client properties. */
+    public static final Settings SETTINGS = Settings.of(BOOTSTRAP_SERVERS).and(PROPERTIES);
+
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
     private static final List<String> SECRET_WORDS = List.of("password", "jaas", "secret", "key", "token", "credential");
     /** The properties Kafka's clients themselves treat as passwords (some have no secret-looking name). */
@@ -77,18 +102,26 @@ public final class KafkaConnection {
 
     /** {@code KINFER_BOOTSTRAP_SERVERS} (default {@value #DEFAULT_BOOTSTRAP_SERVERS}) and every {@code KINFER_KAFKA_*}. */
     public static KafkaConnection fromEnvironment(Map<String, String> env) {
+        return from(SETTINGS.parse(env));
+    }
+
+    /** The connection {@link #SETTINGS} (as part of a service's settings) describe. */
+    public static KafkaConnection from(Values values) {
         SortedMap<String, String> properties = new TreeMap<>();
-        env.forEach((variable, value) -> {
-            if (variable.startsWith(PROPERTY_PREFIX) && value != null && !value.isBlank()) {
-                String property = propertyName(variable);
-                if (property.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-                    throw new IllegalArgumentException(variable + " is not read: set " + BOOTSTRAP_SERVERS_VARIABLE + " instead");
-                }
-                properties.put(property, value);
+        values.prefixed(PROPERTY_PREFIX).forEach((variable, value) -> properties.put(propertyName(variable), value));
+        return new KafkaConnection(values.get(BOOTSTRAP_SERVERS), properties);
+    }
+
+    /** What is wrong with one {@code KINFER_KAFKA_*} variable, if anything. */
+    private static Optional<String> problem(String variable, String value) {
+        try {
+            if (propertyName(variable).equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                return Optional.of("is not read: set " + BOOTSTRAP_SERVERS_VARIABLE + " instead");
             }
-        });
-        String bootstrap = env.get(BOOTSTRAP_SERVERS_VARIABLE);
-        return new KafkaConnection(bootstrap == null || bootstrap.isBlank() ? DEFAULT_BOOTSTRAP_SERVERS : bootstrap, properties);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of("does not name a Kafka property (KINFER_KAFKA_<NAME>, e.g. KINFER_KAFKA_SECURITY_PROTOCOL)");
+        }
     }
 
     /** {@code KINFER_KAFKA_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}. */

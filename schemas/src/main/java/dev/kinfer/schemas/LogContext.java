@@ -1,5 +1,7 @@
 package dev.kinfer.schemas;
 
+import dev.kinfer.schemas.config.Setting;
+import dev.kinfer.schemas.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -23,6 +25,12 @@ public final class LogContext {
     public static final String TRACEPARENT = "traceparent";
     /** Its trace id alone (32 hex digits): what log stores join traces on. */
     public static final String TRACE_ID = "traceId";
+
+    /** {@code KINFER_SERVICE}: read by each service's {@code logback.xml} (not by Java), declared here to be documented. */
+    public static final Setting<String> SERVICE = Setting.string("KINFER_SERVICE").defaultTo("kinfer")
+            .doc("The `service` field of every JSON log line (read by each service's `logback.xml`); `./kinfer up` sets it per process.");
+    /** The logging settings every service has. */
+    public static final Settings SETTINGS = Settings.of(SERVICE);
 
     /** Version 00 of W3C Trace Context: version, trace id, parent (span) id, flags; lower-case hex only. */
     private static final Pattern TRACEPARENT_00 = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");

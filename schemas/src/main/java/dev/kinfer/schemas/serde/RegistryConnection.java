@@ -1,5 +1,8 @@
 package dev.kinfer.schemas.serde;
 
+import dev.kinfer.schemas.config.Setting;
+import dev.kinfer.schemas.config.Settings;
+import dev.kinfer.schemas.config.Values;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +32,30 @@ import javax.net.ssl.TrustManagerFactory;
 public final class RegistryConnection {
     public static final String DEFAULT_URL = "http://127.0.0.1:8081";
     static final String HIDDEN = "[hidden]";
+
+    public static final Setting<URI> URL = Setting.url("KINFER_REGISTRY_URL").defaultTo(URI.create(DEFAULT_URL))
+            .check(uri -> uri.getRawUserInfo() == null, "must not carry credentials: set KINFER_REGISTRY_USERNAME and KINFER_REGISTRY_PASSWORD")
+            .doc("Base URL of any Confluent Schema Registry API (Confluent, Karapace, Redpanda, Apicurio `…/apis/ccompat/v7`); "
+                    + "set its compatibility to `BACKWARD`. `https://` is checked against the JVM's trust store, or `KINFER_REGISTRY_TRUSTSTORE`.");
+    public static final Setting<String> USERNAME = Setting.string("KINFER_REGISTRY_USERNAME")
+            .check(name -> !name.contains(":"), "cannot contain ':' (HTTP basic auth)")
+            .doc("HTTP basic auth user on every registry call (with `KINFER_REGISTRY_PASSWORD`).");
+    public static final Setting<String> PASSWORD = Setting.string("KINFER_REGISTRY_PASSWORD").secret()
+            .doc("HTTP basic auth password (with `KINFER_REGISTRY_USERNAME`).");
+    public static final Setting<String> TOKEN = Setting.string("KINFER_REGISTRY_TOKEN").secret()
+            .doc("`Authorization: Bearer <token>` on every registry call, instead of basic auth.");
+    public static final Setting<Path> TRUST_STORE = Setting.path("KINFER_REGISTRY_TRUSTSTORE")
+            .doc("A PKCS12 or JKS file with the CA of a registry the JVM does not trust.");
+    public static final Setting<String> TRUST_STORE_PASSWORD = Setting.string("KINFER_REGISTRY_TRUSTSTORE_PASSWORD").secret()
+            .doc("The password of `KINFER_REGISTRY_TRUSTSTORE`, if it has one.");
+    /** What {@link #fromEnvironment} reads, with the rules across them. */
+    public static final Settings SETTINGS = Settings.of(URL, USERNAME, PASSWORD, TOKEN, TRUST_STORE, TRUST_STORE_PASSWORD)
+            .rule("registry basic auth needs both a username and a password", values -> (values.get(USERNAME) == null) == (values.get(PASSWORD) == null),
+                    USERNAME, PASSWORD)
+            .rule("set either registry basic auth (KINFER_REGISTRY_USERNAME/_PASSWORD) or a bearer token (KINFER_REGISTRY_TOKEN), not both",
+                    values -> values.get(USERNAME) == null || values.get(TOKEN) == null, USERNAME, TOKEN)
+            .rule("KINFER_REGISTRY_TRUSTSTORE_PASSWORD is set without KINFER_REGISTRY_TRUSTSTORE",
+                    values -> values.get(TRUST_STORE) != null || values.get(TRUST_STORE_PASSWORD) == null, TRUST_STORE, TRUST_STORE_PASSWORD);
 
     private final URI url;
     private final String username;
@@ -64,11 +91,13 @@ public final class RegistryConnection {
     }
 
     public static RegistryConnection fromEnvironment(Map<String, String> env) {
-        String url = value(env, "KINFER_REGISTRY_URL");
-        String trustStore = value(env, "KINFER_REGISTRY_TRUSTSTORE");
-        return new RegistryConnection(parse(url == null ? DEFAULT_URL : url), value(env, "KINFER_REGISTRY_USERNAME"),
-                value(env, "KINFER_REGISTRY_PASSWORD"), value(env, "KINFER_REGISTRY_TOKEN"),
-                trustStore == null ? null : Path.of(trustStore), value(env, "KINFER_REGISTRY_TRUSTSTORE_PASSWORD"));
+        return from(SETTINGS.parse(env));
+    }
+
+    /** The connection {@link #SETTINGS} (as part of a service's settings) describe. */
+    public static RegistryConnection from(Values values) {
+        return new RegistryConnection(parse(values.get(URL).toString()), values.get(USERNAME), values.get(PASSWORD), values.get(TOKEN),
+                values.get(TRUST_STORE), values.get(TRUST_STORE_PASSWORD));
     }
 
     /** The same registry, called with HTTP basic auth. */
@@ -84,11 +113,6 @@ public final class RegistryConnection {
     /** The same registry, its certificate checked against the CAs of a PKCS12 or JKS file ({@code password} may be null). */
     public RegistryConnection withTrustStore(Path trustStore, String password) {
         return new RegistryConnection(url, username, this.password, token, trustStore, password);
-    }
-
-    private static String value(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : value;
     }
 
     private static URI parse(String url) {
