@@ -3,6 +3,7 @@ package dev.kinfer.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinfer.catalog.ModelCatalog;
+import dev.kinfer.catalog.ModelDeployer;
 import dev.kinfer.credentials.KeyRing;
 import dev.kinfer.ingest.auth.Authenticator;
 import dev.kinfer.ingest.auth.Principal;
@@ -47,7 +48,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +89,7 @@ public final class IngestApp implements AutoCloseable {
     private final SubmissionReader submissions;
     private final IdempotencyKeys idempotency;
     private final ModelDescriptions descriptions;
+    private final AdminRoutes adminRoutes;
     private final Javalin http;
 
     private IngestApp(IngestConfig config) {
@@ -104,6 +105,8 @@ public final class IngestApp implements AutoCloseable {
         this.publisher = new RequestPublisher(config.kafka(), registry);
         this.validator = new ImageValidator(config.maxImageBytes(), config.maxImagePixels());
         this.tracker = new JobTracker(Clock.systemUTC(), JobRoutes.LONGEST_WAIT.plus(TRACK_MARGIN));
+        // Made first: it creates kinfer.models if missing, and the catalogue reads the partitions that exist when it starts.
+        ModelDeployer deployer = new ModelDeployer(config.kafka(), store);
         this.catalog = new DeployedVersions(new ModelCatalog(config.kafka()));
         this.cache = new ResultCache(Clock.systemUTC(), config.cacheTtl(), config.cacheMaxEntries(), JobRoutes.MAX_WAIT, metrics);
         this.follower = new ResultFollower(config.kafka(), registry, tracker, cache);
@@ -119,6 +122,7 @@ public final class IngestApp implements AutoCloseable {
         this.submissions = new SubmissionReader(config, validator, uploads);
         this.idempotency = new IdempotencyKeys(Clock.systemUTC(), IDEMPOTENCY_KEEP, IDEMPOTENCY_MAX_KEYS);
         this.descriptions = ModelDescriptions.of(models, catalog, presence);
+        this.adminRoutes = new AdminRoutes(deployer, catalog);
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.host = config.host();
@@ -127,10 +131,9 @@ public final class IngestApp implements AutoCloseable {
             javalin.jetty.modifyServer(server -> {
                 server.setErrorHandler(new ProblemErrorHandler());
                 // The body limit is Jetty's: it fails the read with a 413 HttpException that UploadForm recognises, and
-                // refuses a too-long Content-Length before a route runs. Each image is then checked exactly.
-                SizeLimitHandler limit = new SizeLimitHandler(maxRequestBytes(config), -1);
-                limit.setHandler(server.getHandler());
-                server.setHandler(limit);
+                // refuses a too-long Content-Length before a route runs. Each image is then checked exactly. Model
+                // deployment (admin only) takes model files, so its routes have a larger limit.
+                RequestSizeLimits.install(server, maxRequestBytes(config), AdminRoutes.PREFIX, AdminRoutes.MAX_MODEL_BYTES);
             });
             javalin.http.maxRequestSize = maxRequestBytes(config);
             javalin.http.prefer405over404 = true;
@@ -150,6 +153,8 @@ public final class IngestApp implements AutoCloseable {
             javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
             javalin.routes.get("/v1/models", descriptions::list);
             javalin.routes.get("/v1/models/{model}", descriptions::describe);
+            javalin.routes.post("/v1/admin/models", adminRoutes::deploy);
+            javalin.routes.delete("/v1/admin/models/{model}/versions/{version}", adminRoutes::undeploy);
             javalin.routes.get("/metrics", ctx -> {
                 Authenticator.requireAdmin(ctx);
                 ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
@@ -411,6 +416,7 @@ public final class IngestApp implements AutoCloseable {
         http.stop();
         sweeper.shutdownNow();
         follower.close();
+        adminRoutes.close();
         catalog.close();
         keys.close();
         publisher.close();

@@ -20,17 +20,18 @@ final class ProblemErrorHandler extends ErrorHandler {
     public boolean handle(Request request, Response response, Callback callback) throws JsonProcessingException {
         int status = response.getStatus();
         Object message = request.getAttribute(ERROR_MESSAGE);
-        ApiProblem problem = new ApiProblem(status, code(status), title(status),
-                message == null ? "refused by the HTTP server" : message.toString());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
         String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+        ApiProblem problem = status == 413 && path != null && path.startsWith(AdminRoutes.PREFIX)
+                ? AdminRoutes.tooLarge()
+                : new ApiProblem(status, code(status), title(status), message == null ? "refused by the HTTP server" : message.toString());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
         response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(Problems.body(problem, path))), callback);
         return true;
     }
 
     private static String code(int status) {
         return switch (status) {
-            case 413 -> "image-too-large"; // the only large thing this API takes is an image
+            case 413 -> "image-too-large"; // the only large thing this API takes is an image (a model: see handle)
             case 414 -> "uri-too-long";
             case 431 -> "headers-too-large";
             default -> status >= 500 ? "internal-error" : "bad-request";

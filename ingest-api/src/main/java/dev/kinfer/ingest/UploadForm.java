@@ -65,7 +65,7 @@ final class UploadForm {
     }
 
     /** The innermost HTTP status Jetty attached to the failure (its size limit fails the read with 413), or 0. */
-    private static int httpCode(Throwable failure) {
+    static int httpCode(Throwable failure) {
         int code = 0;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HttpException http) {

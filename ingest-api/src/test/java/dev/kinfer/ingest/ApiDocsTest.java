@@ -48,6 +48,8 @@ class ApiDocsTest {
         javalin.routes.get("/v1/jobs/{id}", OK);
         javalin.routes.get("/v1/jobs/{id}/events", OK);
         javalin.routes.get("/v1/models", OK);
+        javalin.routes.post("/v1/admin/models", OK);
+        javalin.routes.delete("/v1/admin/models/{model}/versions/{version}", OK);
         javalin.routes.get("/metrics", OK);
         javalin.routes.get("/health/live", OK);
         javalin.routes.get("/health/ready", OK);

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
+import dev.kinfer.catalog.CatalogEntry;
+import dev.kinfer.catalog.ModelManifest;
 import dev.kinfer.jobs.JobDocument;
 import dev.kinfer.schemas.Box;
 import dev.kinfer.schemas.Classification;
@@ -281,6 +283,18 @@ class OpenApiDocumentTest {
         });
 
         assertThat(invalid).isEmpty();
+    }
+
+    @Test
+    void shouldDescribeTheCatalogueEntryADeploymentAnswers() throws Exception {
+        CatalogEntry weighted = new CatalogEntry(new ModelManifest("stylize", "2", "stylize", "PyTorch", "model.pt", "MIT", null, 4, null,
+                Map.of()), List.of("manifest.json", "model.pt"), 1_795_428_930_120L);
+        CatalogEntry weightless = new CatalogEntry(new ModelManifest("synthetic", "1", "synthetic", "Synthetic", null, null, "cpu", null, 0,
+                Map.of("batchCostMs", "1")), List.of("manifest.json"), 1L);
+
+        for (CatalogEntry entry : List.of(weighted, weightless)) {
+            assertThat(contract.violations("#/components/schemas/CatalogEntry", JSON.readTree(entry.toJson()))).as(entry.key()).isEmpty();
+        }
     }
 
     @Test

@@ -10,6 +10,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.kinfer.catalog.CatalogEntry;
+import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.credentials.KeyAdmin;
 import dev.kinfer.credentials.Limits;
 import dev.kinfer.stack.MultipartForm.Part;
@@ -43,7 +45,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The edge against the real stack: every route but health needs a credential (API key or JWT), tenants see only
  * their own jobs and faces, a key is held to its rate, revoked keys stop working, admin-only routes refuse others,
- * and a model whose workers are too far behind refuses new work.
+ * a model whose workers are too far behind refuses new work, and only an admin key deploys and undeploys models.
  */
 class AuthIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +56,7 @@ class AuthIT {
     private static final int MAX_BACKLOG = 8;
 
     private static LocalStack stack;
+    private static StackConfig config;
     private static Path cacheDir;
     private static String jwtSecret;
     private static KeyAdmin keys;
@@ -62,7 +65,7 @@ class AuthIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        StackConfig config = TestStacks.fresh("it-auth");
+        config = TestStacks.fresh("it-auth");
         cacheDir = config.cacheDir();
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
@@ -94,6 +97,8 @@ class AuthIT {
                 request("/v1/jobs/00000000-0000-0000-0000-000000000000/events"),
                 request("/v1/models"),
                 request("/metrics"),
+                request("/v1/admin/models").POST(HttpRequest.BodyPublishers.noBody()),
+                request("/v1/admin/models/detect-faces/versions/1").DELETE(),
                 request("/no/such/route"));
         for (HttpRequest.Builder route : routes) {
             HttpResponse<String> none = HTTP.send(route.copy().build(), HttpResponse.BodyHandlers.ofString());
@@ -123,6 +128,95 @@ class AuthIT {
         HttpResponse<String> metrics = get("/metrics", stack.apiKey());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("kinfer_cache_total");
+    }
+
+    @Test
+    void modelDeploymentNeedsAnAdminKeyAndGoesThroughTheApi() throws Exception {
+        Path model = TestStacks.syntheticModel(config, 1, 1);
+        String name = "synthetic";
+        // A key that is not an admin's deploys nothing, through the API or the CLI.
+        assertProblem(send(deployRequest(model), "Bearer " + alice), 403, "forbidden");
+        ModelsCli.Result refused = ModelsCli.attempt(stack.apiUrl(), alice, "deploy", model.toString());
+        assertThat(refused.exit()).as(refused.out()).isEqualTo(2);
+        assertThat(refused.err()).contains("403").contains("forbidden");
+        assertThat(catalogued(name)).isEmpty();
+
+        // The admin key deploys it: 201 with the catalogue entry, as the OpenAPI document says.
+        HttpResponse<String> deployed = send(deployRequest(model), "Bearer " + stack.apiKey());
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+        assertThat(contract().check("POST", deployed.request().uri(), deployed)).isEmpty();
+        JsonNode entry = JSON.readTree(deployed.body());
+        assertThat(entry.at("/manifest/name").asText()).isEqualTo(name);
+        assertThat(entry.at("/manifest/version").asText()).isEqualTo("1");
+        assertThat(entry.path("files").toString()).contains("manifest.json");
+        assertThat(catalogued(name)).containsExactly("1");
+        // The stack starts a worker for a model new to it; then the model takes requests and describes itself.
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            HttpResponse<String> described = get("/v1/models/" + name, bob);
+            assertThat(described.statusCode()).as(described.body()).isEqualTo(200);
+            assertThat(JSON.readTree(described.body()).path("currentVersion").asText()).isEqualTo("1");
+        });
+        assertThat(ModelsCli.run(stack.apiUrl(), bob, "list")).contains(name);
+
+        // Undeploying needs the admin key too.
+        assertProblem(send(request("/v1/admin/models/" + name + "/versions/1").DELETE(), "Bearer " + bob), 403, "forbidden");
+        assertThat(catalogued(name)).containsExactly("1");
+        assertThat(ModelsCli.run(stack, "undeploy", name + ":1")).contains("undeployed synthetic:1");
+        assertThat(catalogued(name)).isEmpty();
+        JsonNode after = JSON.readTree(get("/v1/models/" + name, bob).body());
+        assertThat(after.path("versions").toString()).doesNotContain("\"1\"");
+        HttpResponse<String> again = send(request("/v1/admin/models/" + name + "/versions/1").DELETE(), "Bearer " + stack.apiKey());
+        assertProblem(again, 404, "unknown-model-version");
+        assertThat(contract().check("DELETE", again.request().uri(), again)).isEmpty();
+    }
+
+    @Test
+    void aDeploymentWithAnInvalidManifestIsRefusedWithItsReasons() throws Exception {
+        Path model = Files.createDirectories(config.dataDir().resolve("bad-model"));
+        Files.writeString(model.resolve("manifest.json"), """
+                {"name": "bad-model", "version": "1", "task": "colourise", "engine": "PyTorch", "artifact": "missing.pt", "license": "test"}
+                """);
+
+        HttpResponse<String> refused = send(deployRequest(model), "Bearer " + stack.apiKey());
+
+        assertProblem(refused, 400, "invalid-manifest");
+        String detail = JSON.readTree(refused.body()).path("detail").asText();
+        assertThat(detail).contains("task must be one of").contains("(was colourise)").contains("missing.pt")
+                .doesNotContain(System.getProperty("java.io.tmpdir"));
+        ModelsCli.Result cli = ModelsCli.attempt(stack.apiUrl(), stack.apiKey(), "deploy", model.toString());
+        assertThat(cli.exit()).isEqualTo(2);
+        assertThat(cli.err()).contains("invalid-manifest").contains("task must be one of");
+        assertThat(catalogued("bad-model")).isEmpty();
+        // A file whose name is not a plain file name is refused as well.
+        HttpResponse<String> unsafe = send(MultipartForm.post(URI.create(stack.apiUrl() + "/v1/admin/models"), Map.of(), List.of(
+                new Part("manifest", "manifest.json", "application/json", Files.readAllBytes(model.resolve("manifest.json"))),
+                new Part("file", ".hidden.pt", "application/octet-stream", new byte[] {1}))), "Bearer " + stack.apiKey());
+        assertProblem(unsafe, 400, "invalid-file-name");
+    }
+
+    /** The model directory's files as the deployment form: the manifest, then every other file. */
+    private static HttpRequest.Builder deployRequest(Path modelDir) throws Exception {
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part("manifest", "manifest.json", "application/json", Files.readAllBytes(modelDir.resolve("manifest.json"))));
+        try (var files = Files.list(modelDir)) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals("manifest.json")).sorted().toList()) {
+                parts.add(new Part("file", file.getFileName().toString(), "application/octet-stream", Files.readAllBytes(file)));
+            }
+        }
+        return MultipartForm.post(URI.create(stack.apiUrl() + "/v1/admin/models"), Map.of(), parts);
+    }
+
+    /** The versions of {@code model} in the catalogue topic itself, read afresh. */
+    private static List<String> catalogued(String model) throws Exception {
+        try (ModelCatalog catalog = new ModelCatalog(stack.kafkaConnection())) {
+            assertThat(catalog.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            return catalog.versions(model).stream().map(CatalogEntry::version).toList();
+        }
+    }
+
+    private static OpenApiContract contract() throws Exception {
+        HttpResponse<String> document = HTTP.send(request("/openapi.json").build(), HttpResponse.BodyHandlers.ofString());
+        return new OpenApiContract(document.body());
     }
 
     @Test

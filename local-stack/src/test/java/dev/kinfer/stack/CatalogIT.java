@@ -45,7 +45,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hot deployment through the catalogue, as an operator does it with {@code ./kinfer models}: a worker serving
+ * Hot deployment through the catalogue, as an operator does it with {@code ./kinfer models} (through ingest-api's admin
+ * routes, with an admin key): a worker serving
  * version 1 under steady traffic is given version 2, switches to it without a restart and without failing a
  * request, still serves requests pinned to version 1, and refuses them once version 1 is undeployed.
  */
@@ -56,6 +57,8 @@ class CatalogIT {
     private static LocalStack stack;
     private static Path home;
     private static Path data;
+    private static ChildProcess ingest;
+    private static String apiUrl;
 
     @BeforeAll
     static void startInfrastructure() throws Exception {
@@ -63,10 +66,17 @@ class CatalogIT {
         home = config.home();
         data = config.dataDir();
         stack = LocalStack.startInfrastructure(config);
+        int httpPort = PortGuard.free();
+        apiUrl = "http://127.0.0.1:" + httpPort;
+        ingest = stack.startIngest(httpPort, Map.of());
+        ingest.awaitReady(apiUrl + "/health/ready", Duration.ofMinutes(2));
     }
 
     @AfterAll
     static void stopInfrastructure() {
+        if (ingest != null) {
+            ingest.close();
+        }
         if (stack != null) {
             stack.close();
         }
@@ -121,7 +131,7 @@ class CatalogIT {
     }
 
     private static String models(String... args) {
-        return ModelsCli.run(stack, data, args);
+        return ModelsCli.run(apiUrl, stack.apiKey(), args);
     }
 
     private static Path modelDir(String version, String artifact) throws Exception {

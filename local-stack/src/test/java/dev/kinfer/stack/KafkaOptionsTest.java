@@ -26,17 +26,16 @@ class KafkaOptionsTest {
 
     @Test
     void shouldFallBackToTheEnvironmentThenTheLocalStack() {
-        ModelsCommand.ListVersions command = new ModelsCommand.ListVersions();
+        KeysCommand.ListKeys command = new KeysCommand.ListKeys();
         new CommandLine(command).parseArgs();
 
-        assertThat(command.connection.kafka.connection(ENV).bootstrapServers()).isEqualTo("from-env:9093");
-        assertThat(command.connection.kafka.connection(Map.of())).isEqualTo(KafkaConnection.to("127.0.0.1:9092"));
+        assertThat(command.kafka.connection(ENV).bootstrapServers()).isEqualTo("from-env:9093");
+        assertThat(command.kafka.connection(Map.of())).isEqualTo(KafkaConnection.to("127.0.0.1:9092"));
     }
 
     @Test
     void shouldAcceptTheFlagOnEveryKafkaCommand() {
-        for (Object command : new Object[] {new KeysCommand.Create(), new KeysCommand.Revoke(), new ModelsCommand.Deploy(),
-                new ModelsCommand.Undeploy()}) {
+        for (Object command : new Object[] {new KeysCommand.Create(), new KeysCommand.ListKeys(), new KeysCommand.Revoke()}) {
             assertThat(new CommandLine(command).getCommandSpec().findOption("--bootstrap-servers")).as(command.getClass().getSimpleName()).isNotNull();
         }
     }

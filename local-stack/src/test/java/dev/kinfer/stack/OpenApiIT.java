@@ -53,7 +53,7 @@ class OpenApiIT {
      * once it answers, its answers are checked like any other's.
      */
     /** Sample values for path parameters when every documented operation is called. */
-    private static final Map<String, String> SAMPLES = Map.of("model", "detect-faces", "id", "no-such-job");
+    private static final Map<String, String> SAMPLES = Map.of("model", "detect-faces", "id", "no-such-job", "version", "no-such-version");
 
     private static StackConfig config;
     private static LocalStack stack;

@@ -341,7 +341,7 @@ class PipelineIT {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(orange, "png", png);
 
-        assertThat(ModelsCli.run(stack, data, "deploy", model.toString())).contains("deployed invert:1");
+        assertThat(ModelsCli.run(stack, "deploy", model.toString())).contains("deployed invert:1");
         HttpResponse<String> accepted = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> submit("invert", Map.of(), "orange.png", "image/png", png.toByteArray()), r -> r.statusCode() == 202);
         JsonNode job = finishedJob(accepted);
@@ -351,7 +351,7 @@ class PipelineIT {
                 HttpResponse.BodyHandlers.ofByteArray()).body();
         int inverted = ImageIO.read(new ByteArrayInputStream(output)).getRGB(3, 2) & 0xFFFFFF;
         assertThat(inverted >> 16).isCloseTo(0xFF - 0xF0, offset(1));
-        assertThat(ModelsCli.run(stack, data, "list")).contains("invert");
+        assertThat(ModelsCli.run(stack, "list")).contains("invert");
     }
 
     @Test
