@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -307,9 +306,8 @@ class OpenApiIT {
     }
 
     @Test
-    void shouldDescribeAModelAsTheDocumentSaysOnceServed() throws Exception {
+    void shouldDescribeAModelAsTheDocumentSays() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/models/detect-faces")));
-        Assumptions.assumeFalse(isNoRoute(response), "GET /v1/models/{model} is not served yet");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertDocumented(response);
@@ -320,8 +318,7 @@ class OpenApiIT {
     void shouldDescribeTheRefusalOfARequestWithoutCredentials() throws Exception {
         URI models = uri("/v1/models");
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(models).build(), HttpResponse.BodyHandlers.ofString());
-        Assumptions.assumeTrue(response.statusCode() == 401, "authentication is off on this stack");
-
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
         assertDocumented(response);
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
