@@ -2,6 +2,7 @@ package dev.kinfer.ingest;
 
 import dev.kinfer.ingest.auth.Authenticator;
 import dev.kinfer.ingest.auth.Principal;
+import dev.kinfer.schemas.JvmMeters;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.JavalinState;
 import io.javalin.http.Context;
@@ -11,12 +12,6 @@ import io.javalin.router.ParsedEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -53,7 +48,7 @@ public final class EdgeMetrics {
      * JVM's metrics.
      */
     public static void install(JavalinConfig javalin, MeterRegistry registry) {
-        bindJvm(registry);
+        JvmMeters.bindTo(registry);
         JavalinState state = javalin.unsafe;
         javalin.routes.before(ctx -> {
             ctx.attribute(STARTED, System.nanoTime());
@@ -72,15 +67,6 @@ public final class EdgeMetrics {
         });
     }
 
-    /** The JVM's own meters: memory pools, GC pauses, threads, classes, CPU, uptime. */
-    static void bindJvm(MeterRegistry registry) {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry); // lives as long as the process: its GC listeners are never removed
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-    }
 
     static Timer timer(MeterRegistry registry, String route, String method, int status, String tenant) {
         return Timer.builder(REQUESTS)

@@ -1,5 +1,6 @@
 package dev.kinfer.sink;
 
+import dev.kinfer.schemas.JvmMeters;
 import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
@@ -59,7 +60,7 @@ public final class SinkApp implements AutoCloseable {
         this.dispatcher = new WebhookDispatcher(webhookConsumer(config), views, new WebhookSigner(config.webhookSecret()),
                 new CallbackGuard(config.callbackAllowList()));
         this.dispatcherThread = Thread.ofPlatform().name("webhooks").unstarted(dispatcher);
-        HttpObservation.bindJvm(metrics);
+        JvmMeters.bindTo(metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         this.http = Javalin.create(javalin -> {

@@ -42,11 +42,6 @@ final class JwtVerifier {
     private final Limits limits;
 
     private JwtVerifier(AuthConfig config) {
-        if (config.jwksUrl().isPresent() && config.audience().isEmpty()) {
-            // A JWK set is usually an identity provider's, shared by many services: without an audience, a token
-            // minted for any of them would be accepted here.
-            throw new IllegalArgumentException("KINFER_JWT_AUDIENCE must be set with KINFER_JWT_JWKS_URL");
-        }
         this.tenantClaim = config.tenantClaim();
         this.limits = config.jwtLimits();
         JWSKeySelector<SecurityContext> hmac = config.jwtHs256Secret().map(secret -> hmacSelector(secret)).orElse(null);
@@ -86,11 +81,8 @@ final class JwtVerifier {
     }
 
     private static JWSKeySelector<SecurityContext> hmacSelector(String secret) {
-        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < 32) {
-            throw new IllegalArgumentException("KINFER_JWT_HS256_SECRET must be at least 32 bytes (256 bits) for HS256");
-        }
-        return new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(bytes));
+        // Its length (at least 256 bits) is checked with the settings, before the service starts.
+        return new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static JWSKeySelector<SecurityContext> jwksSelector(String url) {

@@ -96,12 +96,14 @@ class JwtVerifierTest {
     }
 
     @Test
-    void shortHs256SecretsAreRefusedAtStart() {
-        assertThatThrownBy(() -> JwtVerifier.of(new AuthConfig(true, Optional.of("short"), Optional.empty(), Optional.empty(),
-                Optional.empty(), "tenant", Limits.UNLIMITED))).hasMessageContaining("32 bytes");
+    void shortHs256SecretsAndAJwkSetWithoutAudienceAreRefusedAtStart() {
+        assertThatThrownBy(() -> AuthConfig.fromEnvironment(java.util.Map.of("KINFER_JWT_HS256_SECRET", "short")))
+                .hasMessageContaining("KINFER_JWT_HS256_SECRET").hasMessageContaining("32 bytes").hasMessageNotContaining("short'");
+        assertThatThrownBy(() -> AuthConfig.fromEnvironment(java.util.Map.of("KINFER_JWT_JWKS_URL", "http://127.0.0.1:1/jwks.json")))
+                .hasMessageContaining("KINFER_JWT_AUDIENCE");
+        assertThat(JwtVerifier.of(AuthConfig.fromEnvironment(java.util.Map.of("KINFER_JWT_JWKS_URL", "http://127.0.0.1:1/jwks.json",
+                "KINFER_JWT_AUDIENCE", "kinfer")))).isPresent();
         assertThat(JwtVerifier.of(AuthConfig.OFF)).isEmpty();
-        assertThatThrownBy(() -> JwtVerifier.of(new AuthConfig(true, Optional.empty(), Optional.of("http://127.0.0.1:1/jwks.json"),
-                Optional.empty(), Optional.empty(), "tenant", Limits.UNLIMITED))).hasMessageContaining("KINFER_JWT_AUDIENCE");
     }
 
     @Test
