@@ -20,7 +20,8 @@ final class Results {
                 .setModelVersion(modelVersion)
                 .setTimings(timings)
                 .setCompletedAt(Instant.now())
-                .setCacheKey(request.getCacheKey());
+                .setCacheKey(request.getCacheKey())
+                .setCallback(request.getCallback());
     }
 
     static InferenceResult succeeded(InferenceRequest request, String modelVersion, Timings timings, Object output) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.catalog.ModelDeployer;
 import dev.kinfer.credentials.KeyRing;
+import dev.kinfer.credentials.WebhookSecretAdmin;
+import dev.kinfer.credentials.WebhookSecrets;
 import dev.kinfer.ingest.auth.Authenticator;
 import dev.kinfer.ingest.auth.Principal;
 import dev.kinfer.ingest.auth.RateLimiter;
@@ -83,6 +85,9 @@ public final class IngestApp implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final DecodeBulkhead decodes;
     private final KeyRing keys;
+    private final WebhookSecrets webhookSecrets;
+    private final CallbackSecrets callbackSecrets;
+    private final WebhookSecretRoutes webhookSecretRoutes;
     private final Authenticator authenticator;
     private final RateLimiter rateLimiter;
     private final Uploads uploads;
@@ -117,6 +122,10 @@ public final class IngestApp implements AutoCloseable {
         this.decodes = new DecodeBulkhead(config.maxConcurrentDecodes());
         this.keys = new KeyRing(config.kafka());
         this.authenticator = Authenticator.of(config.auth(), keys);
+        this.webhookSecrets = new WebhookSecrets(config.kafka());
+        this.callbackSecrets = new CallbackSecrets(webhookSecrets::find);
+        this.webhookSecretRoutes = new WebhookSecretRoutes(webhookSecrets,
+                new WebhookSecretAdmin(config.kafka(), webhookSecrets, Clock.systemUTC()), Clock.systemUTC());
         this.rateLimiter = new RateLimiter(TimeMeter.SYSTEM_NANOTIME, maxRequestBytes(config), metrics);
         this.uploads = new Uploads(store, config.maxImageBytes(), Clock.systemUTC());
         this.submissions = new SubmissionReader(config, validator, uploads);
@@ -151,10 +160,15 @@ public final class IngestApp implements AutoCloseable {
             javalin.routes.post("/v1/uploads", this::createUpload);
             javalin.routes.get("/v1/jobs/{id}", jobs::status);
             javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
+            javalin.routes.post("/v1/jobs/{id}/webhook:redeliver", jobs::redeliverWebhook);
             javalin.routes.get("/v1/models", descriptions::list);
             javalin.routes.get("/v1/models/{model}", descriptions::describe);
             javalin.routes.post("/v1/admin/models", adminRoutes::deploy);
             javalin.routes.delete("/v1/admin/models/{model}/versions/{version}", adminRoutes::undeploy);
+            javalin.routes.get("/v1/webhook-secrets", webhookSecretRoutes::list);
+            javalin.routes.post("/v1/webhook-secrets", webhookSecretRoutes::create);
+            javalin.routes.post("/v1/webhook-secrets/{idAndVerb}", webhookSecretRoutes::rotate);
+            javalin.routes.delete("/v1/webhook-secrets/{id}", webhookSecretRoutes::delete);
             javalin.routes.get("/metrics", ctx -> {
                 Authenticator.requireAdmin(ctx);
                 ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
@@ -204,6 +218,10 @@ public final class IngestApp implements AutoCloseable {
                     config.host(), config.port());
         } else if (!app.keys.awaitCaughtUp(Duration.ofSeconds(30))) {
             throw new IllegalStateException("the API keys in " + Topics.KEYS + " could not be read within 30 s");
+        }
+        // Read before the first request, with or without authentication: submissions with a callback are checked against them.
+        if (!app.webhookSecrets.awaitCaughtUp(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("the webhook secrets in " + Topics.WEBHOOK_SECRETS + " could not be read within 30 s");
         }
         app.follower.start();
         app.sweeper.scheduleWithFixedDelay(app.tracker::sweep, 10, 10, TimeUnit.SECONDS);
@@ -289,6 +307,7 @@ public final class IngestApp implements AutoCloseable {
         }
         Submission sent = submissions.read(ctx);
         descriptions.check(model, sent);
+        callbackSecrets.requireKnown(caller.tenant(), sent);
         if (idempotencyKey == null) {
             answering.apply(accept(ctx, caller, model, withImages(sent, caller), UUID.randomUUID().toString())).writeTo(ctx);
             return;
@@ -358,7 +377,8 @@ public final class IngestApp implements AutoCloseable {
                 .setModelVersion(pinned)
                 .setInputs(List.of())
                 .setParams(submission.params())
-                .setCallback(submission.callbackUrl() == null ? null : new Callback(submission.callbackUrl(), "default"))
+                .setCallback(submission.callbackUrl() == null ? null : new Callback(submission.callbackUrl(),
+                        submission.callbackSecretId()))
                 .setSubmittedAt(Instant.now())
                 .setCacheKey(cacheKey)
                 .setTraceparent(RequestContext.traceparent(ctx))
@@ -417,6 +437,8 @@ public final class IngestApp implements AutoCloseable {
         sweeper.shutdownNow();
         follower.close();
         adminRoutes.close();
+        webhookSecretRoutes.close();
+        webhookSecrets.close();
         catalog.close();
         keys.close();
         publisher.close();

@@ -81,9 +81,12 @@ final class JobRoutes {
     void status(Context ctx) {
         String id = RouteParams.jobId(ctx);
         String tenant = Authenticator.principal(ctx).tenant();
-        Optional<InferenceResult> known = tracker.finished(id).filter(result -> result.getTenant().equals(tenant));
+        // Committed and seen here: no need to ask result-sink, unless the job has a webhook, whose progress only
+        // result-sink knows.
+        Optional<InferenceResult> known = tracker.finished(id)
+                .filter(result -> result.getTenant().equals(tenant) && result.getCallback() == null);
         if (known.isPresent()) {
-            ctx.json(finished(known.get())); // committed and seen here: no need to ask result-sink
+            ctx.json(finished(known.get()));
             return;
         }
         Duration wait = requestedWait(ctx, Duration.ZERO);
@@ -146,6 +149,12 @@ final class JobRoutes {
     private ObjectNode finished(InferenceResult result) {
         Long submittedAt = tracker.request(result.getRequestId()).map(r -> r.getSubmittedAt().toEpochMilli()).orElse(null);
         return JobDocument.finished(result, submittedAt, false).render(store);
+    }
+
+    /** {@code POST /v1/jobs/{id}/webhook:redeliver}: result-sink queues a new delivery of the job's webhook. */
+    void redeliverWebhook(Context ctx) {
+        JobStatusProxy.Answer answer = sink.redeliver(RouteParams.jobId(ctx), Authenticator.principal(ctx).tenant());
+        ctx.status(answer.status()).contentType(answer.contentType()).result(answer.body());
     }
 
     /**

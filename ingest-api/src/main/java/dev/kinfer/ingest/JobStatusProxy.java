@@ -12,8 +12,8 @@ import java.time.Duration;
 import org.slf4j.MDC;
 
 /**
- * Job status lives in result-sink; this asks it for {@code GET /v1/jobs/{id}} on behalf of the caller's tenant, so
- * that clients see one base URL. result-sink trusts the tenant it is told: keep its port inside the cluster, never
+ * Job status lives in result-sink; this asks it for {@code GET /v1/jobs/{id}} (and a job's webhook redelivery) on
+ * behalf of the caller's tenant, so that clients see one base URL. result-sink trusts the tenant it is told: keep its port inside the cluster, never
  * route clients to it. The request's id and trace context (from its log context) go along, so result-sink's log
  * lines for it carry them too.
  */
@@ -31,14 +31,26 @@ final class JobStatusProxy {
 
     /** The job as result-sink knows it, if it is {@code tenant}'s (another tenant's job is answered 404, as unknown). */
     Answer fetch(String jobId, String tenant) {
+        return send(request(jobId, "", tenant).GET());
+    }
+
+    /** Asks result-sink to deliver the job's webhook again, with a new id. */
+    Answer redeliver(String jobId, String tenant) {
+        return send(request(jobId, "/webhook:redeliver", tenant).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private HttpRequest.Builder request(String jobId, String suffix, String tenant) {
         String id = URLEncoder.encode(jobId, StandardCharsets.UTF_8);
-        HttpRequest.Builder builder = HttpRequest.newBuilder(jobsUrl.resolve("v1/jobs/" + id + "?tenant="
-                + URLEncoder.encode(tenant, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(jobsUrl.resolve("v1/jobs/" + id + suffix + "?tenant="
+                + URLEncoder.encode(tenant, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10));
         forward(builder, RequestContext.REQUEST_ID_HEADER, MDC.get(LogContext.REQUEST_ID));
         forward(builder, RequestContext.TRACEPARENT_HEADER, MDC.get(LogContext.TRACEPARENT));
-        HttpRequest request = builder.build();
+        return builder;
+    }
+
+    private Answer send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"),
                     response.body());
         } catch (IOException e) {

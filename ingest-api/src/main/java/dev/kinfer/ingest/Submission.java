@@ -16,11 +16,12 @@ import java.util.TreeMap;
  *
  * @param parts     the form part each image came in ({@code image}, {@code style}, {@code reference}); null for a JSON
  *                  submission's inputs, which are in the task's order
+ * @param callbackSecretId the tenant's webhook secret that signs the callback; null without a {@code callbackUrl}
  * @param uploadIds the presigned uploads the images come from, removed once the job has its own copy
- * @param sent      the hash of what the client sent (images or upload ids, parameters, callback, version)
+ * @param sent      the hash of what the client sent (images or upload ids, parameters, callback and its secret, version)
  */
 record Submission(List<byte[]> images, List<String> hashes, List<String> parts, Map<String, String> params, String callbackUrl,
-                  String pinnedVersion, List<String> uploadIds, String sent) {
+                  String callbackSecretId, String pinnedVersion, List<String> uploadIds, String sent) {
     Submission {
         images = List.copyOf(images);
         hashes = List.copyOf(hashes);
@@ -30,24 +31,26 @@ record Submission(List<byte[]> images, List<String> hashes, List<String> parts, 
     }
 
     /** A form's submission: its images in hand. */
-    static Submission of(List<byte[]> images, List<String> parts, Map<String, String> params, String callbackUrl, String pinnedVersion) {
+    static Submission of(List<byte[]> images, List<String> parts, Map<String, String> params, String callbackUrl, String callbackSecretId,
+                         String pinnedVersion) {
         List<String> hashes = images.stream().map(ContentHash::sha256).toList();
         String sent = hash("form", "parts=" + parts, "images=" + hashes, "params=" + new TreeMap<>(params), "callback=" + callbackUrl,
-                "version=" + pinnedVersion);
-        return new Submission(images, hashes, parts, params, callbackUrl, pinnedVersion, List.of(), sent);
+                "callbackSecret=" + callbackSecretId, "version=" + pinnedVersion);
+        return new Submission(images, hashes, parts, params, callbackUrl, callbackSecretId, pinnedVersion, List.of(), sent);
     }
 
     /** A JSON body's submission: the uploads it names, not yet read. */
-    static Submission naming(List<String> uploadIds, Map<String, String> params, String callbackUrl, String pinnedVersion) {
+    static Submission naming(List<String> uploadIds, Map<String, String> params, String callbackUrl, String callbackSecretId,
+                             String pinnedVersion) {
         String sent = hash("json", "uploads=" + uploadIds, "params=" + new TreeMap<>(params), "callback=" + callbackUrl,
-                "version=" + pinnedVersion);
-        return new Submission(List.of(), List.of(), Collections.nCopies(uploadIds.size(), null), params, callbackUrl, pinnedVersion,
-                uploadIds, sent);
+                "callbackSecret=" + callbackSecretId, "version=" + pinnedVersion);
+        return new Submission(List.of(), List.of(), Collections.nCopies(uploadIds.size(), null), params, callbackUrl, callbackSecretId,
+                pinnedVersion, uploadIds, sent);
     }
 
     Submission withImages(List<byte[]> read) {
-        return new Submission(read, read.stream().map(ContentHash::sha256).toList(), parts, params, callbackUrl, pinnedVersion,
-                uploadIds, sent);
+        return new Submission(read, read.stream().map(ContentHash::sha256).toList(), parts, params, callbackUrl, callbackSecretId,
+                pinnedVersion, uploadIds, sent);
     }
 
     /** The bytes of its images, as the byte rate limit counts them. */

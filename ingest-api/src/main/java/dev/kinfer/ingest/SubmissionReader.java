@@ -18,14 +18,14 @@ import java.util.regex.Pattern;
 /**
  * Reads a submission, the one place that knows its two shapes: a multipart form (the image in part {@code image},
  * a second in {@code style} or {@code reference}, parameters as {@code param.<name>} fields, {@code callbackUrl},
- * {@code modelVersion}), or a JSON body naming presigned uploads
- * ({@code {"inputs": [{"upload": "..."}], "params": {...}, "callbackUrl": ..., "modelVersion": ...}}). The cheap
- * checks come first, so a bad field costs no image read; images are only read here, not decoded.
+ * {@code callbackSecretId}, {@code modelVersion}), or a JSON body naming presigned uploads ({@code {"inputs": [{"upload":
+ * "..."}], "params": {...}, "callbackUrl": ..., "callbackSecretId": ..., "modelVersion": ...}}). The cheap checks come
+ * first, so a bad field costs no image read; images are only read here, not decoded.
  */
 final class SubmissionReader {
     private static final String PARAM_PREFIX = "param.";
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Set<String> JSON_FIELDS = Set.of("inputs", "params", "callbackUrl", "modelVersion");
+    private static final Set<String> JSON_FIELDS = Set.of("inputs", "params", "callbackUrl", "callbackSecretId", "modelVersion");
     /** A JSON submission names its images; it is small. */
     private static final int MAX_JSON_BYTES = 64 * 1024;
     private static final int MAX_IMAGES = 2;
@@ -73,6 +73,7 @@ final class SubmissionReader {
             throw new ApiProblem(400, "too-many-images", "Too many images", "expected at most one file part named 'style' or 'reference'");
         }
         String callbackUrl = CallbackUrls.validate(form.field("callbackUrl"));
+        String callbackSecretId = CallbackSecrets.secretId(callbackUrl, form.field("callbackSecretId"));
         Map<String, String> params = new TreeMap<>();
         form.fields().forEach((name, values) -> {
             if (name.startsWith(PARAM_PREFIX) && !values.isEmpty()) {
@@ -80,7 +81,7 @@ final class SubmissionReader {
             }
         });
         String version = version(form.field("modelVersion"));
-        return Submission.of(files.stream().map(this::read).toList(), parts, params, callbackUrl, version);
+        return Submission.of(files.stream().map(this::read).toList(), parts, params, callbackUrl, callbackSecretId, version);
     }
 
     private Submission fromJson(Context ctx) {
@@ -130,8 +131,9 @@ final class SubmissionReader {
             params.put(field.getKey(), field.getValue().asText());
         });
         String callbackUrl = CallbackUrls.validate(text(body, "callbackUrl"));
+        String callbackSecretId = CallbackSecrets.secretId(callbackUrl, text(body, "callbackSecretId"));
         String version = version(text(body, "modelVersion"));
-        return Submission.naming(uploadIds, params, callbackUrl, version);
+        return Submission.naming(uploadIds, params, callbackUrl, callbackSecretId, version);
     }
 
     /** The submission with its images: a form's as read, a JSON body's read from the uploads it names. */

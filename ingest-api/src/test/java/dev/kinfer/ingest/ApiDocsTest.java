@@ -47,9 +47,14 @@ class ApiDocsTest {
         javalin.routes.get("/v1/models/{model}", OK);
         javalin.routes.get("/v1/jobs/{id}", OK);
         javalin.routes.get("/v1/jobs/{id}/events", OK);
+        javalin.routes.post("/v1/jobs/{id}/webhook:redeliver", OK);
         javalin.routes.get("/v1/models", OK);
         javalin.routes.post("/v1/admin/models", OK);
         javalin.routes.delete("/v1/admin/models/{model}/versions/{version}", OK);
+        javalin.routes.get("/v1/webhook-secrets", OK);
+        javalin.routes.post("/v1/webhook-secrets", OK);
+        javalin.routes.post("/v1/webhook-secrets/{idAndVerb}", OK);
+        javalin.routes.delete("/v1/webhook-secrets/{id}", OK);
         javalin.routes.get("/metrics", OK);
         javalin.routes.get("/health/live", OK);
         javalin.routes.get("/health/ready", OK);

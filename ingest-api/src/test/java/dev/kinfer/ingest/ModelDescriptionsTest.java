@@ -182,7 +182,7 @@ class ModelDescriptionsTest {
     }
 
     private static Submission submission(int images, Map<String, String> params) {
-        return Submission.of(Collections.nCopies(images, new byte[] {1, 2, 3}), Collections.nCopies(images, null), params, null, null);
+        return Submission.of(Collections.nCopies(images, new byte[] {1, 2, 3}), Collections.nCopies(images, null), params, null, null, null);
     }
 
     @Test

@@ -66,7 +66,8 @@ final class Banner {
                 Models: ./kinfer models list | deploy <dir with manifest.json> | undeploy <name>[:<version>]
                 (workers switch to a new version without a restart; -F modelVersion=<v> pins one).
 
-                Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead (signed: X-Kinfer-Signature).
+                Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead: Standard Webhooks, signed with
+                the secret in %5$s/webhook-secret (webhook-id, webhook-timestamp, webhook-signature headers).
                 Ctrl-C stops everything.
                 """.formatted(api, stack.bootstrapServers(), stack.registryUrl(), stack.s3Endpoint(), config.dataDir(), access, auth,
                 metrics(stack.apiMetricsUrl(), auth, stack.sinkMetricsUrl(), stack.workerMetricsUrls()));

@@ -3,6 +3,7 @@ package dev.kinfer.stack;
 import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.catalog.ModelDeployer;
 import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.credentials.Tenants;
 import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.store.ObjectStore;
@@ -63,6 +64,8 @@ public final class LocalStack implements AutoCloseable {
     private String s3Endpoint;
     /** The development key clients of this stack send; null when authentication is off. */
     private String apiKey;
+    /** The signing secret of the webhooks this stack's clients get. */
+    private String webhookSecret;
 
     private LocalStack(StackConfig config, Map<String, String> ingestSettings, OptionalInt scramPort) {
         this.config = config;
@@ -268,8 +271,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Also makes (or finds) the development key, unless the settings turn authentication off. */
     private Map<String, String> ingestEnvironment(int httpPort, Map<String, String> settings) throws IOException, InterruptedException {
-        if (!"off".equals(settings.get("KINFER_AUTH")) && apiKey == null) {
+        boolean authOff = "off".equals(settings.get("KINFER_AUTH"));
+        if (!authOff && apiKey == null) {
             apiKey = DevKey.ensure(config.dataDir(), kafkaConnection);
+        }
+        if (webhookSecret == null) {
+            webhookSecret = DevWebhookSecret.ensure(config.dataDir(), kafkaConnection, authOff ? Tenants.PUBLIC : DevKey.TENANT);
         }
         Map<String, String> env = with(commonEnvironment(), Map.of("KINFER_HTTP_PORT", Integer.toString(httpPort), "KINFER_JOBS_URL", sinkUrl()));
         env.putAll(settings);
@@ -288,7 +295,6 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> sinkEnvironment(Map<String, String> settings) {
         Map<String, String> env = with(commonEnvironment(), Map.of("KINFER_HTTP_PORT", Integer.toString(config.ports().sink()),
                 "KINFER_STATE_DIR", config.dataDir().resolve("result-sink").toString(),
-                "KINFER_WEBHOOK_SECRET", secrets.webhookSecret(),
                 // On one machine the webhook receiver is usually on this machine too.
                 "KINFER_CALLBACK_ALLOW", "127.0.0.0/8,::1/128"));
         env.putAll(settings);
@@ -425,6 +431,11 @@ public final class LocalStack implements AutoCloseable {
     /** The development API key (admin of tenant {@value DevKey#TENANT}), or null when authentication is off. */
     String apiKey() {
         return apiKey;
+    }
+
+    /** The webhook signing secret ({@code whsec_...}) of the tenant this stack's clients act for. */
+    String webhookSecret() {
+        return webhookSecret;
     }
 
     Secrets secrets() {

@@ -11,10 +11,10 @@ import java.util.HexFormat;
 import java.util.Properties;
 
 /**
- * The local stack's credentials (S3 keys, webhook signing secret): random on first start, kept in the data
+ * The local stack's S3 credentials: random on first start, kept in the data
  * directory readable by its owner only, the same on every restart. None is ever in the repository.
  */
-record Secrets(String s3AccessKey, String s3SecretKey, String webhookSecret) {
+record Secrets(String s3AccessKey, String s3SecretKey) {
     static Secrets loadOrCreate(Path dataDir) throws IOException {
         Path file = dataDir.resolve("secrets.properties");
         Properties p = new Properties();
@@ -25,14 +25,13 @@ record Secrets(String s3AccessKey, String s3SecretKey, String webhookSecret) {
         } else {
             p.setProperty("s3.accessKey", "kinfer-" + random(4));
             p.setProperty("s3.secretKey", random(20));
-            p.setProperty("webhook.secret", random(32));
             Files.createDirectories(dataDir);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (Writer w = Files.newBufferedWriter(file)) {
                 p.store(w, "kinfer local stack secrets: generated, never commit");
             }
         }
-        return new Secrets(p.getProperty("s3.accessKey"), p.getProperty("s3.secretKey"), p.getProperty("webhook.secret"));
+        return new Secrets(p.getProperty("s3.accessKey"), p.getProperty("s3.secretKey"));
     }
 
     private static String random(int bytes) {

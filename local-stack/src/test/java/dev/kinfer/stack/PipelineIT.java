@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import dev.kinfer.schemas.Callback;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
@@ -22,7 +22,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,10 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.StreamSupport;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,11 +71,7 @@ class PipelineIT {
     private static Path cacheDir;
     private static Path home;
     private static Path data;
-    private static HttpServer receiver;
-    private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-
-    private record Delivery(Map<String, List<String>> headers, byte[] body) {
-    }
+    private static WebhookReceiver receiver;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -89,19 +81,13 @@ class PipelineIT {
         cacheDir = config.cacheDir();
         stack = LocalStack.start(config);
 
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            deliveries.add(new Delivery(exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes()));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
+        receiver = WebhookReceiver.accepting();
     }
 
     @AfterAll
     static void stopStack() {
         if (receiver != null) {
-            receiver.stop(0);
+            receiver.close();
         }
         if (stack != null) {
             stack.close();
@@ -111,17 +97,18 @@ class PipelineIT {
     @Test
     void shouldRemoveTheBackgroundOfARealPhotoAndCallTheSignedWebhook() throws Exception {
         byte[] photo = Files.readAllBytes(PHOTOS.resolve("messi5.jpg"));
-        String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        String callback = receiver.url("/hook");
 
         HttpResponse<String> accepted = submit(MODEL, Map.of("callbackUrl", callback), "messi5.jpg", "image/jpeg", photo);
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
-        Delivery delivery = await().atMost(Duration.ofMinutes(2)).until(() -> deliveryFor(jobId), d -> d != null);
+        WebhookReceiver.Delivery delivery = await().atMost(Duration.ofMinutes(2)).until(() -> receiver.forJob(jobId), d -> !d.isEmpty())
+                .getFirst();
 
-        assertThat(delivery.headers().get("X-kinfer-signature")).hasSize(1);
-        assertThat(signatureIsValid(delivery.headers().get("X-kinfer-signature").getFirst(), delivery.body())).isTrue();
-        JsonNode job = JSON.readTree(delivery.body());
+        WebhookVerification.assertSigned(stack.webhookSecret(), delivery);
+        assertThat(delivery.json().path("type").asText()).isEqualTo("job.succeeded");
+        JsonNode job = delivery.json().path("data");
         assertThat(job.path("status").asText()).isEqualTo("SUCCEEDED");
         JsonNode image = job.path("result").path("output").path("image");
         assertThat(image.path("contentType").asText()).isEqualTo("image/png");
@@ -355,7 +342,7 @@ class PipelineIT {
     }
 
     @Test
-    void shouldFailARequestProducedStraightToKafkaWithAParameterTheModelRefusesAndSayWhy() throws Exception {
+    void shouldFailARequestProducedStraightToKafkaWithAParameterTheModelRefusesSayWhyAndCallItsWebhook() throws Exception {
         // The edge refuses such a request (400); a producer writing to the request topic itself gets a FAILED result.
         byte[] portrait = TestPhotos.astronaut(cacheDir);
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(portrait));
@@ -364,10 +351,12 @@ class PipelineIT {
         String topic = "kinfer.requests.detect-faces";
         SchemaRegistryClient registry = new SchemaRegistryClient(stack.registryUrl());
         // Parameters are checked before the input is fetched: the image need not be in the store.
-        InferenceRequest request = InferenceRequest.newBuilder().setRequestId(requestId).setTenant("kafka-native").setModel("detect-faces")
+        // Its tenant is the producer's to set; the stack's tenant has a webhook secret, so the callback is signed with it.
+        InferenceRequest request = InferenceRequest.newBuilder().setRequestId(requestId).setTenant(DevKey.TENANT).setModel("detect-faces")
                 .setInputs(List.of(new ImageRef("s3://kinfer/images/" + sha256, sha256, "image/png", image.getWidth(), image.getHeight(),
                         (long) portrait.length)))
-                .setParams(Map.of("threshold", "2")).setSubmittedAt(Instant.now()).setCacheKey(requestId).build();
+                .setParams(Map.of("threshold", "2")).setSubmittedAt(Instant.now()).setCacheKey(requestId)
+                .setCallback(new Callback(receiver.url("/hook"), "default")).build();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, requestId, new AvroSerializer<InferenceRequest>(registry).serialize(topic, request))).get();
@@ -379,6 +368,22 @@ class PipelineIT {
         assertThat(result.getStatus()).as(result.toString()).isEqualTo(ResultStatus.FAILED);
         assertThat(result.getError().getCode()).isEqualTo("invalid-parameter");
         assertThat(result.getError().getMessage()).contains("threshold");
+        // No request of it ever reached ingest-api or kinfer.jobs: the callback came to result-sink with the result.
+        WebhookReceiver.Delivery delivery = await().atMost(Duration.ofSeconds(30)).until(() -> receiver.forJob(requestId), d -> !d.isEmpty())
+                .getFirst();
+        WebhookVerification.assertSigned(stack.webhookSecret(), delivery);
+        assertThat(delivery.json().path("type").asText()).isEqualTo("job.failed");
+        JsonNode job = await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get(stack.apiUrl() + "/v1/jobs/" + requestId).body()),
+                j -> j.at("/webhook/state").asText().equals("delivered"));
+        assertThat(job.at("/webhook/deliveryId").asText()).isEqualTo(delivery.id());
+        assertThat(job.at("/webhook/attempts/0/status").asInt()).isEqualTo(204);
+
+        HttpResponse<String> redelivered = HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/jobs/" + requestId
+                + "/webhook:redeliver")).header("X-API-Key", stack.apiKey()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(redelivered.statusCode()).as(redelivered.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.forJob(requestId), d -> d.size() == 2);
+        assertThat(receiver.forJob(requestId).get(1).id()).isNotEqualTo(delivery.id());
     }
 
     @Test
@@ -561,14 +566,14 @@ class PipelineIT {
         assertThat(header(letter, "__kinfer.errors.offset")).matches("\\d+");
         assertThat(header(letter, "__kinfer.errors.exception.message")).contains("magic byte");
 
-        String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        String callback = receiver.url("/hook");
         HttpResponse<String> accepted = submit(MODEL, Map.of("callbackUrl", callback), "baboon.jpg", "image/jpeg",
                 Files.readAllBytes(PHOTOS.resolve("baboon.jpg")));
         assertThat(accepted.statusCode()).isEqualTo(202);
         String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> JSON.readTree(get(stack.apiUrl() + "/v1/jobs/" + jobId).body()).path("status").asText(), "SUCCEEDED"::equals);
-        await().atMost(Duration.ofSeconds(30)).until(() -> deliveryFor(jobId), d -> d != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.forJob(jobId), d -> !d.isEmpty());
     }
 
     @Test
@@ -790,21 +795,6 @@ class PipelineIT {
         JsonNode problem = JSON.readTree(response.body());
         assertThat(problem.path("code").asText()).isEqualTo(code);
         assertThat(problem.path("detail").asText()).isNotBlank();
-    }
-
-    private static Delivery deliveryFor(String jobId) {
-        return deliveries.stream().filter(d -> jobId.equals(d.headers().getOrDefault("X-kinfer-delivery", List.of("")).getFirst()))
-                .findFirst().orElse(null);
-    }
-
-    /** Verifies as a receiver would, from the documented scheme alone: HMAC-SHA256(secret, t + "." + body). */
-    private static boolean signatureIsValid(String header, byte[] body) throws Exception {
-        String timestamp = header.substring(2, header.indexOf(','));
-        String given = header.substring(header.indexOf("v1=") + 3);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(stack.secrets().webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(mac.doFinal(body)).equals(given);
     }
 
     private static int alpha(BufferedImage image, int x, int y) {

@@ -58,13 +58,14 @@ class SettingsTableTest {
     void shouldNameEveryVariableOfTheLocalStackOnce() {
         String table = SettingsTable.markdown(services());
         for (String variable : new String[] {"KINFER_BOOTSTRAP_SERVERS", "KINFER_KAFKA_<PROPERTY>", "KINFER_REGISTRY_URL", "KINFER_S3_ENDPOINT",
-                "KINFER_AUTH", "KINFER_MODEL", "KINFER_WEBHOOK_SECRET", "KINFER_SERVICE"}) {
+                "KINFER_AUTH", "KINFER_MODEL", "KINFER_WEBHOOK_RETRY_SCHEDULE", "KINFER_SERVICE"}) {
             assertThat(table).as(variable).containsOnlyOnce("| `" + variable + "` |");
         }
         assertThat(table).contains("| `KINFER_BOOTSTRAP_SERVERS` | string | 127.0.0.1:9092 | all |")
                 .contains("| `KINFER_HTTP_PORT` | integer | 8080 | ingest-api |")
                 .contains("| `KINFER_HTTP_PORT` | integer | 8090 | result-sink |")
                 .contains("| `KINFER_HTTP_HOST` | string | 127.0.0.1 | ingest-api, result-sink |")
-                .contains("| `KINFER_WEBHOOK_SECRET` | string, secret | required | result-sink |");
+                .contains("| `KINFER_S3_SECRET_KEY` | string, secret | required | all |")
+                .contains("| `KINFER_WEBHOOK_RETRY_SCHEDULE` | comma-separated durations (e.g. 5s,5m,2h) | 5s,5m,30m,2h,5h,10h,10h,10h,10h,10h,10h | result-sink |");
     }
 }

@@ -2,37 +2,43 @@ package dev.kinfer.sink;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kinfer.sink.webhooks.DeliveryStatus;
+import java.time.Duration;
 
 /**
- * What result-sink knows of one job: folded from its request (PENDING, callback) and its result (final status,
- * output). Either may arrive first, since they come from different topics.
+ * What result-sink knows of one job: folded from its request (PENDING, callback), its result (final status, output,
+ * and the callback again, for a request that was produced straight to Kafka) and its webhook delivery's progress.
+ * The request and the result may arrive in either order, since they come from different topics.
  *
  * @param webhookDue    true in exactly one version of the state: the one in which the job became final with a
  *                      callback known; that version is what the webhook delivery is made from
  * @param webhookQueued whether that version has been emitted already, so a replayed result never sends twice
- * @param traceparent   the W3C trace context the job was submitted with (from its request), for the log; may be null
+ * @param traceparent   the W3C trace context the job was submitted with, for the log; may be null
+ * @param webhook       where the job's latest webhook delivery stands; null before there is one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobState(String jobId, String tenant, String model, String status, Long submittedAt, Long completedAt,
                        String callbackUrl, String callbackSecretId, JsonNode result, boolean webhookDue, boolean webhookQueued,
-                       String traceparent) {
+                       String traceparent, DeliveryStatus webhook) {
     static final String PENDING = "PENDING";
 
     static JobState accepted(String jobId, String tenant, String model, long submittedAt, String callbackUrl, String callbackSecretId,
                              String traceparent) {
         return new JobState(jobId, tenant, model, PENDING, submittedAt, null, callbackUrl, callbackSecretId, null, false, false,
-                traceparent);
+                traceparent, null);
     }
 
-    static JobState completed(String jobId, String tenant, String model, String status, long completedAt, JsonNode result) {
-        return new JobState(jobId, tenant, model, status, null, completedAt, null, null, result, false, false, null);
+    static JobState completed(String jobId, String tenant, String model, String status, long completedAt, JsonNode result,
+                              String callbackUrl, String callbackSecretId) {
+        return new JobState(jobId, tenant, model, status, null, completedAt, callbackUrl, callbackSecretId, result, false, false, null,
+                null);
     }
 
     boolean isFinal() {
         return !PENDING.equals(status);
     }
 
-    /** Folds {@code update} into this state. */
+    /** Folds {@code update} (a request or a result) into this state. */
     JobState merge(JobState update) {
         boolean finalNow = isFinal() || update.isFinal();
         JobState source = update.isFinal() ? update : this;
@@ -46,6 +52,24 @@ public record JobState(String jobId, String tenant, String model, String status,
                 callback, secretId,
                 finalNow ? source.result : null,
                 due, webhookQueued || due,
-                traceparent != null ? traceparent : update.traceparent);
+                traceparent != null ? traceparent : update.traceparent,
+                webhook);
+    }
+
+    /** This state once its webhook has been emitted: owing nothing more. */
+    JobState emitted() {
+        return new JobState(jobId, tenant, model, status, submittedAt, completedAt, callbackUrl, callbackSecretId, result, false, true,
+                traceparent, webhook);
+    }
+
+    JobState withWebhook(DeliveryStatus delivery) {
+        return new JobState(jobId, tenant, model, status, submittedAt, completedAt, callbackUrl, callbackSecretId, result, webhookDue,
+                webhookQueued, traceparent, delivery);
+    }
+
+    /** Whether the store may forget this job: finished (or submitted, if it never finished) longer than {@code retention} ago. */
+    boolean expired(long now, Duration retention) {
+        Long since = isFinal() ? completedAt : submittedAt;
+        return since != null && now - since > retention.toMillis();
     }
 }

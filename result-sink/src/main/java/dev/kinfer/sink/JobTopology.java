@@ -3,60 +3,56 @@ package dev.kinfer.sink;
 import dev.kinfer.jobs.ResultJson;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
-import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroSerde;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.sink.webhooks.DeliveryStatus;
+import dev.kinfer.sink.webhooks.WebhookDelivery;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * Accepted jobs and results fold into one {@link JobState} per job id. Each job's
- * state version that owes a webhook is written to {@link Topics#WEBHOOKS}, exactly once under EOS. Each change of a
- * job's state is logged (accepted, then its final status) with the job's id, tenant, model and trace context.
+ * Accepted jobs, results and webhook progress fold into one {@link JobState} per job id ({@link JobFolder}). A job
+ * that becomes final with a callback, from whichever topic it came, is written once to {@link Topics#WEBHOOKS} as its
+ * first {@link WebhookDelivery}, exactly once under EOS.
  */
 final class JobTopology {
-    private static final Logger log = LoggerFactory.getLogger(JobTopology.class);
     static final String JOBS_STORE = "jobs";
 
     private JobTopology() {
     }
 
-    static Topology build(SchemaRegistryClient registry) {
+    static Topology build(SchemaRegistryClient registry, Duration retention) {
         Serde<String> ids = Serdes.String();
-        Serde<JobState> states = JsonSerde.of(JobState.class);
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), ids, JsonSerde.of(JobState.class)));
 
-        KStream<String, JobState> accepted = builder
+        KStream<String, JobEvent> accepted = builder
                 .stream(Topics.JOBS, Consumed.with(ids, AvroSerde.of(registry, InferenceRequest.class)))
                 .filter(JobTopology::isEvent)
-                .mapValues(JobTopology::accepted);
-        KStream<String, JobState> completed = builder
+                .mapValues(request -> JobEvent.of(accepted(request)));
+        KStream<String, JobEvent> completed = builder
                 .stream(Topics.RESULTS, Consumed.with(ids, AvroSerde.of(registry, InferenceResult.class)))
                 .filter(JobTopology::isEvent)
-                .mapValues(JobTopology::completed);
+                .mapValues(result -> JobEvent.of(completed(result)));
+        KStream<String, JobEvent> delivering = builder
+                .stream(Topics.WEBHOOK_STATUS, Consumed.with(ids, JsonSerde.of(DeliveryStatus.class)))
+                .filter((id, status) -> isEvent(id, status) && status.deliveryId() != null && status.state() != null)
+                .mapValues(JobEvent::of);
 
-        accepted.merge(completed)
-                // The two topics may differ in partition count: co-locate each job's events by id.
-                .repartition(Repartitioned.with(ids, states).withName("jobs-by-id"))
-                .groupByKey()
-                .reduce(JobState::merge, Materialized.<String, JobState, KeyValueStore<Bytes, byte[]>>as(JOBS_STORE)
-                        .withKeySerde(ids).withValueSerde(states))
-                .toStream()
-                .peek(JobTopology::logChange)
-                .filter((id, state) -> state != null && state.webhookDue())
-                .to(Topics.WEBHOOKS, Produced.with(ids, states));
+        accepted.merge(completed).merge(delivering)
+                // The topics may differ in partition count: co-locate each job's events by id.
+                .repartition(Repartitioned.with(ids, JsonSerde.of(JobEvent.class)).withName("jobs-by-id"))
+                .process(() -> new JobFolder(retention), JOBS_STORE)
+                .to(Topics.WEBHOOKS, Produced.with(ids, JsonSerde.of(WebhookDelivery.class)));
         return builder.build();
     }
 
@@ -73,21 +69,10 @@ final class JobTopology {
                 request.getTraceparent());
     }
 
-    private static void logChange(String id, JobState state) {
-        if (state == null) {
-            return;
-        }
-        try (LogContext.Scope scope = LogContext.job(id, state.tenant(), state.model(), state.traceparent())) {
-            if (state.isFinal()) {
-                log.info("job {} {}", id, state.status());
-            } else {
-                log.info("job {} accepted", id);
-            }
-        }
-    }
-
     private static JobState completed(InferenceResult result) {
         return JobState.completed(result.getRequestId(), result.getTenant(), result.getModel(), result.getStatus().name(),
-                result.getCompletedAt().toEpochMilli(), ResultJson.of(result));
+                result.getCompletedAt().toEpochMilli(), ResultJson.of(result),
+                result.getCallback() == null ? null : result.getCallback().getUrl(),
+                result.getCallback() == null ? null : result.getCallback().getSecretId());
     }
 }

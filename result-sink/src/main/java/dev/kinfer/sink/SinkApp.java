@@ -1,10 +1,13 @@
 package dev.kinfer.sink;
 
+import dev.kinfer.credentials.SigningKey;
+import dev.kinfer.credentials.WebhookSecrets;
 import dev.kinfer.schemas.JvmMeters;
 import dev.kinfer.schemas.LogContext;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.sink.webhooks.WebhookService;
 import dev.kinfer.store.ObjectStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -12,15 +15,13 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,20 +35,20 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * result-sink wired: the job-status Streams app, its HTTP API and the webhook dispatcher. {@code GET /metrics} serves
- * Prometheus metrics: HTTP requests ({@code kinfer_http_requests_seconds}), Kafka Streams' own
- * ({@code kafka_stream_*}), the JVM's.
+ * result-sink wired: the job-status Streams app, its HTTP API and webhook delivery. {@code GET /metrics} serves
+ * Prometheus metrics: HTTP requests ({@code kinfer_http_requests_seconds}), webhooks ({@code kinfer_webhook_*}),
+ * Kafka Streams' own ({@code kafka_stream_*}), the JVM's.
  */
 public final class SinkApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkApp.class);
-    private static final int WEBHOOK_PARTITIONS = 4;
+    private static final int PARTITIONS = 4;
     private static final String SERVED_TENANT = "kinfer.servedTenant";
 
     private final ObjectStore store;
     private final KafkaStreams streams;
     private final JobView views;
-    private final WebhookDispatcher dispatcher;
-    private final Thread dispatcherThread;
+    private final WebhookSecrets secrets;
+    private final WebhookService webhooks;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
     private final Javalin http;
@@ -56,10 +57,9 @@ public final class SinkApp implements AutoCloseable {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         this.store = new ObjectStore(config.store());
         this.views = new JobView(store);
-        this.streams = new KafkaStreams(JobTopology.build(registry), streamsProperties(config));
-        this.dispatcher = new WebhookDispatcher(webhookConsumer(config), views, new WebhookSigner(config.webhookSecret()),
-                new CallbackGuard(config.callbackAllowList()));
-        this.dispatcherThread = Thread.ofPlatform().name("webhooks").unstarted(dispatcher);
+        this.streams = new KafkaStreams(JobTopology.build(registry, config.jobRetention()), streamsProperties(config));
+        this.secrets = new WebhookSecrets(config.kafka());
+        this.webhooks = WebhookService.start(config.kafka(), config.webhooks(), this::signingKeys, views::render, metrics);
         JvmMeters.bindTo(metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
@@ -69,6 +69,7 @@ public final class SinkApp implements AutoCloseable {
             javalin.jetty.port = config.port();
             HttpObservation.install(javalin, metrics, SinkApp::servedTenant);
             javalin.routes.get("/v1/jobs/{id}", this::job);
+            javalin.routes.post("/v1/jobs/{id}/webhook:redeliver", this::redeliver);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             javalin.routes.get("/health/live", ctx -> ctx.result("live"));
             javalin.routes.exception(InvalidStateStoreException.class, (e, ctx) ->
@@ -79,20 +80,21 @@ public final class SinkApp implements AutoCloseable {
             });
             javalin.routes.get("/health/ready", ctx -> {
                 boolean running = streams.state() == KafkaStreams.State.RUNNING;
-                ctx.status(running ? 200 : 503).result(running ? "ready" : "not ready: streams " + streams.state());
+                boolean delivering = webhooks.healthy();
+                ctx.status(running && delivering ? 200 : 503).result(running && delivering ? "ready"
+                        : "not ready: streams " + streams.state() + (delivering ? "" : ", webhook dispatcher stalled"));
             });
         });
     }
 
     public static SinkApp start(SinkConfig config) {
         try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
-            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, 4), TopicAdmin.Spec.of(Topics.JOBS, 4),
-                    TopicAdmin.Spec.of(Topics.WEBHOOKS, WEBHOOK_PARTITIONS)), Duration.ofSeconds(30));
+            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, PARTITIONS), TopicAdmin.Spec.of(Topics.JOBS, PARTITIONS)),
+                    Duration.ofSeconds(30));
         }
         SinkApp app = new SinkApp(config);
         app.http.start(); // first: a port that is taken fails the start before any thread keeps the JVM alive
         app.streams.start();
-        app.dispatcherThread.start();
         log.info("result-sink listening on {}:{}", config.host(), app.http.port());
         return app;
     }
@@ -102,26 +104,60 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private void job(Context ctx) {
-        MDC.put(LogContext.JOB_ID, ctx.pathParam("id"));
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            problem(ctx, 503, "status-unavailable", "Job status unavailable", "job status is being restored (" + streams.state() + ")");
+        JobState state = ownJob(ctx);
+        if (state != null) {
+            ctx.json(views.renderWithWebhook(state));
+        }
+    }
+
+    /** {@code POST /v1/jobs/{id}/webhook:redeliver}: a new delivery of a finished job's webhook, with a new id. */
+    private void redeliver(Context ctx) {
+        JobState state = ownJob(ctx);
+        if (state == null) {
             return;
         }
-        ReadOnlyKeyValueStore<String, JobState> jobs = streams.store(
-                StoreQueryParameters.fromNameAndType(JobTopology.JOBS_STORE, QueryableStoreTypes.keyValueStore()));
+        if (state.callbackUrl() == null) {
+            problem(ctx, 409, "no-callback", "No callback", "job " + state.jobId() + " was submitted without a callbackUrl");
+        } else if (!state.isFinal()) {
+            problem(ctx, 409, "job-not-finished", "Job not finished", "job " + state.jobId() + " is " + state.status()
+                    + "; its webhook is sent when it ends");
+        } else {
+            String deliveryId = webhooks.redeliver(state);
+            ctx.status(202).json(Map.of("jobId", state.jobId(), "deliveryId", deliveryId, "links", Map.of("self", "/v1/jobs/" + state.jobId())));
+        }
+    }
+
+    /**
+     * The job named in the path if it is the asking tenant's; otherwise the problem is answered and null returned.
+     * ingest-api asks on behalf of a tenant: another tenant's job must look exactly like no job.
+     */
+    private JobState ownJob(Context ctx) {
+        String id = ctx.pathParam("id");
+        MDC.put(LogContext.JOB_ID, id);
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            problem(ctx, 503, "status-unavailable", "Job status unavailable", "job status is being restored (" + streams.state() + ")");
+            return null;
+        }
         String tenant = ctx.queryParam("tenant");
         if (tenant == null) {
             problem(ctx, 400, "tenant-required", "Tenant required", "ask as ingest-api does: ?tenant=<the caller's tenant>");
-            return;
+            return null;
         }
-        JobState state = jobs.get(ctx.pathParam("id"));
-        // ingest-api asks on behalf of a tenant: another tenant's job must look exactly like no job.
+        ReadOnlyKeyValueStore<String, JobState> jobs = streams.store(
+                StoreQueryParameters.fromNameAndType(JobTopology.JOBS_STORE, QueryableStoreTypes.keyValueStore()));
+        JobState state = jobs.get(id);
         if (state == null || !tenant.equals(state.tenant())) {
-            problem(ctx, 404, "unknown-job", "Unknown job", "no job with id " + ctx.pathParam("id"));
-            return;
+            problem(ctx, 404, "unknown-job", "Unknown job", "no job with id " + id);
+            return null;
         }
         ctx.attribute(SERVED_TENANT, tenant);
-        ctx.json(views.render(state));
+        return state;
+    }
+
+    /** The keys of a tenant's webhook secret that sign now: during a rotation, the new one and the retiring one. */
+    private List<byte[]> signingKeys(String tenant, String secretId) {
+        return secrets.find(tenant, secretId).map(secret -> secret.keysAt(Instant.now()).stream().map(SigningKey::hmacKey).toList())
+                .orElse(List.of());
     }
 
     /** The tenant a job was answered for (the one ingest-api asked for, proven to own it); none otherwise. */
@@ -157,24 +193,11 @@ public final class SinkApp implements AutoCloseable {
         return props;
     }
 
-    private static KafkaConsumer<String, JobState> webhookConsumer(SinkConfig config) {
-        return new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, "kinfer-webhooks",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
-                new StringDeserializer(), JsonSerde.of(JobState.class).deserializer());
-    }
-
     @Override
     public void close() {
         http.stop();
-        dispatcher.stop();
-        try {
-            dispatcherThread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        webhooks.close();
+        secrets.close();
         streams.close(Duration.ofSeconds(10));
         streamsMetrics.close();
         store.close();

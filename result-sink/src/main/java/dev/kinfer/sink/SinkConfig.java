@@ -7,8 +7,9 @@ import dev.kinfer.schemas.config.Settings;
 import dev.kinfer.schemas.config.Values;
 import dev.kinfer.schemas.serde.RegistryConnection;
 import dev.kinfer.store.StoreConfig;
+import dev.kinfer.sink.webhooks.WebhookSettings;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -21,11 +22,12 @@ import java.util.Map;
  * @param host              interface to listen on ({@code KINFER_HTTP_HOST}, default 127.0.0.1)
  * @param port              HTTP port; 0 picks a free one ({@code KINFER_HTTP_PORT}, default 8090)
  * @param stateDir          Kafka Streams state directory ({@code KINFER_STATE_DIR})
- * @param webhookSecret     HMAC key for the {@code default} secret id ({@code KINFER_WEBHOOK_SECRET}); never in the repo
- * @param callbackAllowList CIDR ranges callbacks may reach although private ({@code KINFER_CALLBACK_ALLOW}, comma-separated)
+ * @param jobRetention      how long a finished job stays in the job store ({@code KINFER_JOB_RETENTION})
+ * @param webhooks          webhook delivery ({@code KINFER_WEBHOOK_*}, {@code KINFER_CALLBACK_ALLOW}: {@link WebhookSettings}); the
+ *                          signing secrets are the tenants' own, in {@code kinfer.webhook-secrets}
  */
 public record SinkConfig(KafkaConnection kafka, RegistryConnection registry, StoreConfig store, String host, int port, Path stateDir,
-                         String webhookSecret, List<String> callbackAllowList) {
+                         Duration jobRetention, WebhookSettings webhooks) {
     public static final Setting<String> HTTP_HOST = Setting.string("KINFER_HTTP_HOST").defaultTo("127.0.0.1")
             .doc("The interface the HTTP API listens on.");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("KINFER_HTTP_PORT").defaultTo(8090)
@@ -34,27 +36,12 @@ public record SinkConfig(KafkaConnection kafka, RegistryConnection registry, Sto
     public static final Setting<Path> STATE_DIR = Setting.path("KINFER_STATE_DIR")
             .defaultComputed(() -> Path.of(System.getProperty("java.io.tmpdir") + "/kinfer-sink"), "`<java.io.tmpdir>/kinfer-sink`")
             .doc("Kafka Streams' state directory.");
-    public static final Setting<String> WEBHOOK_SECRET = Setting.string("KINFER_WEBHOOK_SECRET").required().secret()
-            .check(secret -> secret.length() >= 16, "must be at least 16 characters")
-            .doc("HMAC key signing webhooks (the `default` secret id), at least 16 characters, from your secret store; never in the repo.");
-    public static final Setting<List<String>> CALLBACK_ALLOW = Setting.list("KINFER_CALLBACK_ALLOW").defaultComputed(List::of, "none")
-            .doc("CIDR ranges callbacks may reach although private; empty in production.");
+    public static final Setting<Duration> JOB_RETENTION = Setting.duration("KINFER_JOB_RETENTION").defaultTo(Duration.ofDays(7))
+            .check(d -> d.toSeconds() >= 1, "must be at least 1s")
+            .doc("How long result-sink keeps a finished job (its status, result and webhook attempts) after it ended.");
     /** Everything result-sink reads, its components' settings included. */
     public static final Settings SETTINGS = KafkaConnection.SETTINGS.and(RegistryConnection.SETTINGS, StoreConfig.SETTINGS, LogContext.SETTINGS,
-            Settings.of(HTTP_HOST, HTTP_PORT, STATE_DIR, WEBHOOK_SECRET, CALLBACK_ALLOW));
-
-    public SinkConfig {
-        if (webhookSecret == null || webhookSecret.length() < 16) {
-            throw new IllegalArgumentException("KINFER_WEBHOOK_SECRET must be set to at least 16 characters");
-        }
-    }
-
-    /** Never the webhook secret (nor, through their own, the other components' secrets). */
-    @Override
-    public String toString() {
-        return "SinkConfig[kafka=" + kafka + ", registry=" + registry + ", store=" + store + ", host=" + host + ", port=" + port
-                + ", stateDir=" + stateDir + ", webhookSecret=[hidden], callbackAllowList=" + callbackAllowList + "]";
-    }
+            WebhookSettings.SETTINGS, Settings.of(HTTP_HOST, HTTP_PORT, STATE_DIR, JOB_RETENTION));
 
     /** Parses every setting at once; a {@link dev.kinfer.schemas.config.SettingsException} lists every problem. */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
@@ -66,7 +53,7 @@ public record SinkConfig(KafkaConnection kafka, RegistryConnection registry, Sto
                 values.get(HTTP_HOST),
                 values.get(HTTP_PORT),
                 values.get(STATE_DIR),
-                values.get(WEBHOOK_SECRET),
-                values.get(CALLBACK_ALLOW));
+                values.get(JOB_RETENTION),
+                WebhookSettings.from(values));
     }
 }

@@ -3,11 +3,17 @@ package dev.kinfer.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kinfer.sink.webhooks.Attempt;
+import dev.kinfer.sink.webhooks.DeliveryStatus;
+import dev.kinfer.sink.webhooks.WebhookDelivery;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JobStateTest {
     private final JobState accepted = JobState.accepted("j1", "t", "m", 1000L, "https://example.org/hook", "default", null);
-    private final JobState completed = JobState.completed("j1", "t", "m", "SUCCEEDED", 2000L, JsonNodeFactory.instance.objectNode());
+    private final JobState completed = JobState.completed("j1", "t", "m", "SUCCEEDED", 2000L, JsonNodeFactory.instance.objectNode(),
+            null, null);
 
     @Test
     void shouldOweOneWebhookWhenTheResultFollowsTheRequest() {
@@ -43,5 +49,47 @@ class JobStateTest {
     void shouldStayPendingAndOweNothingUntilTheResult() {
         assertThat(accepted.merge(accepted).status()).isEqualTo("PENDING");
         assertThat(accepted.merge(accepted).webhookDue()).isFalse();
+    }
+
+    @Test
+    void shouldOweTheWebhookOfAResultThatBringsItsOwnCallbackAlthoughNoRequestWasSeen() {
+        JobState kafkaNative = JobState.completed("j2", "t", "m", "FAILED", 2000L, JsonNodeFactory.instance.objectNode(),
+                "https://example.org/hook", "rotating");
+
+        JobState folded = JobEvent.of(kafkaNative).applyTo(null);
+
+        assertThat(folded.webhookDue()).isTrue();
+        assertThat(folded.callbackSecretId()).isEqualTo("rotating");
+        assertThat(JobEvent.of(kafkaNative).applyTo(folded.emitted()).webhookDue()).as("a replayed result").isFalse();
+    }
+
+    @Test
+    void shouldCarryTheWebhooksProgressButNotRecreateAForgottenJob() {
+        DeliveryStatus retrying = new DeliveryStatus("msg_1", DeliveryStatus.RETRYING, List.of(new Attempt(3000L, 503, null)), 8000L,
+                "the receiver answered 503");
+
+        JobState withWebhook = JobEvent.of(retrying).applyTo(accepted.merge(completed).emitted());
+
+        assertThat(withWebhook.webhook()).isEqualTo(retrying);
+        assertThat(withWebhook.merge(completed).webhook()).as("kept through later events").isEqualTo(retrying);
+        assertThat(JobEvent.of(retrying).applyTo(null)).isNull();
+    }
+
+    @Test
+    void shouldExpireAfterTheRetentionCountedFromTheEndOrFromSubmissionIfItNeverEnded() {
+        JobState finished = accepted.merge(completed);
+
+        assertThat(finished.expired(2000L + Duration.ofDays(7).toMillis(), Duration.ofDays(7))).isFalse();
+        assertThat(finished.expired(2001L + Duration.ofDays(7).toMillis(), Duration.ofDays(7))).isTrue();
+        assertThat(accepted.expired(1001L + Duration.ofDays(7).toMillis(), Duration.ofDays(7))).isTrue();
+    }
+
+    @Test
+    void shouldGiveAJobsFirstDeliveryTheSameIdWhoeverMakesItAndARedeliveryANewOne() {
+        JobState finished = accepted.merge(completed);
+
+        assertThat(WebhookDelivery.first(finished).deliveryId()).isEqualTo(WebhookDelivery.first(finished).deliveryId())
+                .startsWith("msg_").doesNotContain("j1");
+        assertThat(WebhookDelivery.redelivery(finished).deliveryId()).isNotEqualTo(WebhookDelivery.first(finished).deliveryId());
     }
 }

@@ -41,8 +41,23 @@ public final class Topics {
     /** The public result stream, keyed by request id; read it with {@code read_committed}. */
     public static final String RESULTS = "kinfer.results";
 
-    /** Webhook deliveries that result-sink has decided to make, keyed by request id. */
+    /**
+     * Webhook deliveries due now, keyed by request id: a job's first delivery (from result-sink's job store) and
+     * redeliveries asked for over HTTP.
+     */
     public static final String WEBHOOKS = "kinfer.webhooks";
+
+    /** Deliveries that ran out of attempts, with every attempt and the last error; keyed by request id. */
+    public static final String WEBHOOKS_DLQ = "kinfer.webhooks.dlq";
+
+    /** Each delivery's progress after every attempt, keyed by request id; folded into the job's status. */
+    public static final String WEBHOOK_STATUS = "kinfer.webhooks.status";
+
+    /**
+     * The tenants' webhook signing secrets, compacted: one record per secret id, keyed {@code <tenant>/<id>}, its
+     * value the secret's current and retiring keys (JSON); a tombstone deletes the secret. Readable by kinfer only.
+     */
+    public static final String WEBHOOK_SECRETS = "kinfer.webhook-secrets";
 
     private Topics() {
     }
@@ -63,6 +78,14 @@ public final class Topics {
     /** Where records of {@link #requests(String)} that cannot be read go, with the reason in headers. */
     public static String deadLetters(String model) {
         return requests(model) + ".dlq";
+    }
+
+    /**
+     * The retry topic for deliveries waiting {@code delay} before their next attempt; one per step of the retry
+     * schedule, so that each topic's records come due in the order they were written.
+     */
+    public static String webhookRetry(java.time.Duration delay) {
+        return WEBHOOKS + ".retry." + delay.toSeconds() + "s";
     }
 
     /** The Confluent subject naming strategy kinfer uses ({@code TopicNameStrategy}). */

@@ -12,6 +12,9 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One {@code KINFER_*} environment variable, declared once (in the style of Kafka's {@code ConfigDef}): its name,
@@ -29,6 +32,7 @@ import java.util.function.Supplier;
 public final class Setting<T> {
     /** How a value is shown instead of a secret's. */
     public static final String HIDDEN = "[hidden]";
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private final String name;
     private final String type;
@@ -147,6 +151,48 @@ public final class Setting<T> {
                 throw new IllegalArgumentException("is not a whole number of milliseconds");
             }
         }, value -> Long.toString(value.toMillis()));
+    }
+
+    /** A span of time written as a whole number and a unit: {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 7d}). */
+    public static Setting<Duration> duration(String name) {
+        return of(name, "duration (e.g. 500ms, 5s, 30m, 2h, 7d)", Setting::parseDuration, Setting::formatDuration);
+    }
+
+    /** Comma-separated spans of time, each as {@link #duration} takes it ({@code 5s,5m,2h}). */
+    public static Setting<List<Duration>> durations(String name) {
+        return of(name, "comma-separated durations (e.g. 5s,5m,2h)",
+                text -> Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Setting::parseDuration).toList(),
+                items -> items.stream().map(Setting::formatDuration).collect(Collectors.joining(",")));
+    }
+
+    private static Duration parseDuration(String text) {
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("is not a duration: a whole number and ms, s, m, h or d");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    /** The largest unit that writes the span exactly. */
+    private static String formatDuration(Duration value) {
+        long ms = value.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     /** An absolute {@code http://} or {@code https://} URL with a host. */

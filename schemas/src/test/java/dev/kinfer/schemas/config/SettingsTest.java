@@ -79,6 +79,22 @@ class SettingsTest {
     }
 
     @Test
+    void shouldReadDurationsInTheirUnitsAndWriteThemBackInTheLargestExactOne() {
+        Setting<Duration> retention = Setting.duration("KINFER_T_RETENTION").defaultTo(Duration.ofDays(7));
+        Setting<List<Duration>> schedule = Setting.durations("KINFER_T_SCHEDULE");
+
+        Values values = Settings.of(retention, schedule).parse(Map.of("KINFER_T_SCHEDULE", "250ms, 5s,5m,2h,1d"));
+
+        assertThat(values.get(retention)).isEqualTo(Duration.ofDays(7));
+        assertThat(values.get(schedule)).containsExactly(Duration.ofMillis(250), Duration.ofSeconds(5),
+                Duration.ofMinutes(5), Duration.ofHours(2), Duration.ofDays(1));
+        assertThat(retention.shownDefault()).isEqualTo("7d");
+        assertThatThrownBy(() -> Settings.of(schedule).parse(Map.of("KINFER_T_SCHEDULE", "5s,10 minutes")))
+                .isInstanceOfSatisfying(SettingsException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("KINFER_T_SCHEDULE: ").contains("not a duration"));
+    }
+
+    @Test
     void shouldCountABlankVariableAsUnset() {
         Values values = ALL.parse(Map.of("KINFER_T_PORT", "  ", "KINFER_T_NAME", "", "KINFER_T_SECRET", "0123456789abcdef"));
 
