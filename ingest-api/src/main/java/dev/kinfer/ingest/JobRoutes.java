@@ -92,6 +92,15 @@ final class JobRoutes {
         Duration wait = requestedWait(ctx, Duration.ZERO);
         CompletableFuture<InferenceResult> result = wait.isPositive() ? tracker.result(id) : null; // before asking: misses nothing
         Current current = current(id, tenant);
+        Optional<InferenceResult> finishedHere = tracker.finished(id).filter(done -> done.getTenant().equals(tenant));
+        if (current.status() == 404 && finishedHere.isPresent()) {
+            // result-sink has not folded the result in yet: the job's end is known here all the same.
+            if (result != null) {
+                tracker.unwatch(id, result);
+            }
+            ctx.json(finished(finishedHere.get()));
+            return;
+        }
         if (current.isFinal() || result == null) {
             if (result != null) {
                 tracker.unwatch(id, result);

@@ -26,6 +26,13 @@ record JobEvent(JobState job, DeliveryStatus webhook) {
             // callback (a request produced straight to Kafka) owes its webhook at once.
             return current == null ? job.merge(job) : current.merge(job);
         }
-        return current == null ? null : current.withWebhook(webhook);
+        if (current == null) {
+            return null;
+        }
+        // The job follows its latest delivery: a redelivery's "scheduled" starts it, and news of an earlier delivery
+        // (still retrying, say) no longer shows.
+        boolean latest = current.webhook() == null || current.webhook().deliveryId().equals(webhook.deliveryId())
+                || DeliveryStatus.SCHEDULED.equals(webhook.state());
+        return latest ? current.withWebhook(webhook) : current;
     }
 }

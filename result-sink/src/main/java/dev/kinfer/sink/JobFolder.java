@@ -12,7 +12,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class JobFolder implements Processor<String, JobEvent, String, WebhookDeli
 
     private final Duration retention;
     private ProcessorContext<String, WebhookDelivery> context;
-    private KeyValueStore<String, JobState> jobs;
+    private TimestampedKeyValueStore<String, JobState> jobs;
 
     JobFolder(Duration retention) {
         this.retention = retention;
@@ -47,7 +48,7 @@ final class JobFolder implements Processor<String, JobEvent, String, WebhookDeli
     @Override
     public void process(Record<String, JobEvent> event) {
         String id = event.key();
-        JobState before = jobs.get(id);
+        JobState before = ValueAndTimestamp.getValueOrNull(jobs.get(id));
         JobState after = event.value().applyTo(before);
         if (after == null) {
             return;
@@ -57,16 +58,16 @@ final class JobFolder implements Processor<String, JobEvent, String, WebhookDeli
             after = after.emitted().withWebhook(DeliveryStatus.scheduled(delivery.deliveryId()));
             context.forward(event.withValue(delivery));
         }
-        jobs.put(id, after);
+        jobs.put(id, ValueAndTimestamp.make(after, event.timestamp()));
         logChange(id, before, after);
     }
 
     private void forgetExpired(long now) {
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, JobState> all = jobs.all()) {
+        try (KeyValueIterator<String, ValueAndTimestamp<JobState>> all = jobs.all()) {
             while (all.hasNext()) {
-                KeyValue<String, JobState> job = all.next();
-                if (job.value == null || job.value.expired(now, retention)) {
+                KeyValue<String, ValueAndTimestamp<JobState>> job = all.next();
+                if (job.value == null || job.value.value() == null || job.value.value().expired(now, retention)) {
                     expired.add(job.key);
                 }
             }

@@ -33,7 +33,9 @@ final class JobTopology {
     static Topology build(SchemaRegistryClient registry, Duration retention) {
         Serde<String> ids = Serdes.String();
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), ids, JsonSerde.of(JobState.class)));
+        // Timestamped, as the DSL's own stores are: the store of earlier versions (a reduce) opens as it was.
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(JOBS_STORE), ids,
+                JsonSerde.of(JobState.class)));
 
         KStream<String, JobEvent> accepted = builder
                 .stream(Topics.JOBS, Consumed.with(ids, AvroSerde.of(registry, InferenceRequest.class)))

@@ -59,7 +59,7 @@ public final class SinkApp implements AutoCloseable {
         this.views = new JobView(store);
         this.streams = new KafkaStreams(JobTopology.build(registry, config.jobRetention()), streamsProperties(config));
         this.secrets = new WebhookSecrets(config.kafka());
-        this.webhooks = WebhookService.start(config.kafka(), config.webhooks(), this::signingKeys, views::render, metrics);
+        this.webhooks = new WebhookService(config.kafka(), config.webhooks(), this::signingKeys, views::render, metrics);
         JvmMeters.bindTo(metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
@@ -95,8 +95,22 @@ public final class SinkApp implements AutoCloseable {
         SinkApp app = new SinkApp(config);
         app.http.start(); // first: a port that is taken fails the start before any thread keeps the JVM alive
         app.streams.start();
+        app.startWebhooks();
         log.info("result-sink listening on {}:{}", config.host(), app.http.port());
         return app;
+    }
+
+    /** Once the secrets are read: a delivery taken before would find its tenant's secret missing. */
+    private void startWebhooks() {
+        try {
+            if (!secrets.awaitCaughtUp(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("could not read the webhook secrets (" + Topics.WEBHOOK_SECRETS + ") within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the webhook secrets", e);
+        }
+        webhooks.start();
     }
 
     public int port() {

@@ -1,12 +1,12 @@
 package dev.kinfer.sink.webhooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinfer.schemas.LogContext;
 import dev.kinfer.sink.JobState;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,28 +16,32 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes one attempt at a delivery and publishes what came of it: delivered, scheduled on a retry topic, dead-lettered,
- * refused or gone. Nothing a delivery holds (a bad URL, a missing secret, a receiver that hangs) gets out of here as
- * an exception. At most {@code concurrency} attempts are under way at once, and at most {@code perHost} to one host,
- * so one slow receiver cannot hold up the rest.
+ * Makes one attempt at a delivery and says what came of it ({@link Outcome}): delivered, to be retried,
+ * dead-lettered, refused or gone. Nothing a delivery holds (a bad URL, a missing secret, a receiver that hangs) gets
+ * out of here as an exception; only {@link Stopping} does. At most {@code concurrency} attempts are under way at
+ * once, and at most {@code perHost} to one host; a delivery whose host has no free slot for a while is deferred to
+ * the first retry step without counting an attempt, so one slow receiver holds up neither the others nor the
+ * dispatcher.
  */
 final class Deliverer {
     private static final Logger log = LoggerFactory.getLogger(Deliverer.class);
     private static final int GONE_ENDPOINTS_KEPT = 10_000;
     private static final double JITTER = 0.1;
     private static final int HOST_STRIPES = 1024;
+    private static final Duration HOST_WAIT = Duration.ofSeconds(2);
+    private static final int REASON_LENGTH = 200;
 
     private final WebhookClient client;
     private final SigningKeys keys;
     private final Function<JobState, ObjectNode> render;
     private final DeliveryPolicy policy;
-    private final WebhookTopics topics;
-    private final WebhookMetrics metrics;
+    private final RetrySchedule schedule;
     private final Clock clock;
     private final Semaphore sending;
     /** Per-host limits, striped so that the hosts ever called cannot grow a map without end (two may share one). */
@@ -50,63 +54,69 @@ final class Deliverer {
         }
     });
 
-    Deliverer(WebhookClient client, SigningKeys keys, Function<JobState, ObjectNode> render, DeliveryPolicy policy, WebhookTopics topics,
-              WebhookMetrics metrics, Clock clock, int concurrency, int perHost) {
+    Deliverer(WebhookClient client, SigningKeys keys, Function<JobState, ObjectNode> render, RetrySchedule schedule, Clock clock,
+              int concurrency, int perHost) {
         this.client = client;
         this.keys = keys;
         this.render = render;
-        this.policy = policy;
-        this.topics = topics;
-        this.metrics = metrics;
+        this.policy = new DeliveryPolicy(schedule);
+        this.schedule = schedule;
         this.clock = clock;
         this.sending = new Semaphore(concurrency);
         Arrays.setAll(sendingToHost, i -> new Semaphore(perHost));
     }
 
-    /** One attempt, its outcome published; returns once that is safe in Kafka. */
-    void attempt(WebhookDelivery delivery) {
+    /** One attempt; what came of it is for the caller to keep. */
+    Outcome attempt(WebhookDelivery delivery) {
         JobState job = delivery.job();
         try (LogContext.Scope scope = LogContext.job(job.jobId(), job.tenant(), job.model(), job.traceparent())) {
             long startedAt = clock.millis();
             long startedNanos = System.nanoTime();
             Long goneAt = goneEndpoints.get(delivery.url());
             if (!delivery.attempts().isEmpty() && goneAt != null && goneAt >= delivery.firstAttemptAt(startedAt)) {
-                end(delivery, DeliveryStatus.GONE, null, "the endpoint answered 410 Gone to another delivery", startedNanos);
-                return;
+                return Outcome.ended(delivery, DeliveryStatus.GONE, "the endpoint answered 410 Gone to another delivery",
+                        System.nanoTime() - startedNanos);
             }
-            AttemptResult result = send(delivery, startedAt);
+            AttemptResult result = send(delivery);
+            if (result == null) {
+                Duration step = schedule.steps().getFirst();
+                log.info("webhook {} for job {} deferred {}: its receiver's host is busy", delivery.deliveryId(), job.jobId(), step);
+                return Outcome.deferred(new WebhookDelivery(delivery.deliveryId(), job, delivery.attempts(), clock.millis() + step.toMillis()),
+                        step);
+            }
             Attempt attempt = result instanceof AttemptResult.Answered answered ? Attempt.answered(startedAt, answered.status())
                     : Attempt.failed(startedAt, reason(result));
             WebhookDelivery made = delivery.after(attempt, 0);
-            switch (policy.decide(result, made.attempts().size())) {
+            long nanos = System.nanoTime() - startedNanos;
+            return switch (policy.decide(result, made.attempts().size())) {
                 case DeliveryPolicy.Decision.Delivered delivered -> {
                     log.info("webhook {} for job {} delivered ({})", delivery.deliveryId(), job.jobId(), attempt.status());
-                    end(made, DeliveryStatus.DELIVERED, null, null, startedNanos);
+                    yield Outcome.ended(made, DeliveryStatus.DELIVERED, null, nanos);
                 }
-                case DeliveryPolicy.Decision.Retry retry -> retry(made, retry, startedNanos);
+                case DeliveryPolicy.Decision.Retry retry -> retry(made, retry, nanos);
                 case DeliveryPolicy.Decision.DeadLetter dead -> {
-                    log.error("webhook {} for job {} dead-lettered: {}", delivery.deliveryId(), job.jobId(), dead.reason());
-                    topics.deadLetter(made, dead.reason(), clock.millis());
-                    end(made, DeliveryStatus.DEAD_LETTERED, null, dead.reason(), startedNanos);
+                    log.error("webhook {} for job {} dead-lettered: {}", delivery.deliveryId(), job.jobId(), shortened(dead.reason()));
+                    yield Outcome.deadLettered(made, shortened(dead.reason()), nanos);
                 }
                 case DeliveryPolicy.Decision.Refused refused -> {
                     log.warn("webhook {} for job {} refused: {}", delivery.deliveryId(), job.jobId(), refused.reason());
-                    end(made, DeliveryStatus.REFUSED, null, refused.reason(), startedNanos);
+                    yield Outcome.ended(made, DeliveryStatus.REFUSED, refused.reason(), nanos);
                 }
                 case DeliveryPolicy.Decision.Gone gone -> {
-                    log.warn("webhook {} for job {}: {} answered 410 Gone; no more retries to it", delivery.deliveryId(), job.jobId(),
-                            delivery.url());
+                    log.warn("webhook {} for job {}: the receiver answered 410 Gone; no more retries to it", delivery.deliveryId(), job.jobId());
                     goneEndpoints.put(delivery.url(), startedAt);
-                    end(made, DeliveryStatus.GONE, null, "the receiver answered 410 Gone", startedNanos);
+                    yield Outcome.ended(made, DeliveryStatus.GONE, "the receiver answered 410 Gone", nanos);
                 }
-            }
+            };
         }
     }
 
-    private AttemptResult send(WebhookDelivery delivery, long now) {
+    /** The attempt's result; null when the receiver's host had no free slot within {@link #HOST_WAIT}. */
+    private AttemptResult send(WebhookDelivery delivery) {
         List<byte[]> signingKeys = keys.of(delivery.job().tenant(), delivery.secretId());
         if (signingKeys.isEmpty()) {
-            return new AttemptResult.Refused("tenant " + delivery.job().tenant() + " has no webhook secret '" + delivery.secretId()
+            // Worth retrying: the tenant may be about to make it, or this instance has not read it yet.
+            return new AttemptResult.Failed("tenant " + delivery.job().tenant() + " has no webhook secret '" + delivery.secretId()
                     + "' (create one with POST /v1/webhook-secrets)");
         }
         URI url;
@@ -120,24 +130,21 @@ final class Deliverer {
             // The job cannot be rendered now (its output's link cannot be presigned, say): worth another try later.
             return new AttemptResult.Failed("cannot render the job: " + e);
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put(Signatures.ID_HEADER, delivery.deliveryId());
-        long timestamp = now / 1000;
-        headers.put(Signatures.TIMESTAMP_HEADER, Long.toString(timestamp));
-        headers.put(Signatures.SIGNATURE_HEADER, Signatures.sign(delivery.deliveryId(), timestamp, body, signingKeys));
-        String traceparent = LogContext.traceparent(delivery.job().traceparent());
-        if (traceparent != null) {
-            headers.put("traceparent", traceparent); // the client's trace goes on to its receiver
-        }
         String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
         Semaphore toHost = sendingToHost[Math.floorMod(host.hashCode(), HOST_STRIPES)];
         try {
-            toHost.acquire();
+            if (!toHost.tryAcquire(HOST_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return null;
+            }
             try {
                 sending.acquire();
                 try {
-                    return client.post(url, headers, body);
+                    // Signed now, not before the wait: receivers reject timestamps far from their clock.
+                    AttemptResult result = client.post(url, headers(delivery, body, signingKeys), body);
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new Stopping();
+                    }
+                    return result;
                 } finally {
                     sending.release();
                 }
@@ -146,8 +153,22 @@ final class Deliverer {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new AttemptResult.Failed("interrupted (result-sink stopping)");
+            throw new Stopping();
         }
+    }
+
+    private Map<String, String> headers(WebhookDelivery delivery, byte[] body, List<byte[]> signingKeys) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put(Signatures.ID_HEADER, delivery.deliveryId());
+        long timestamp = clock.millis() / 1000;
+        headers.put(Signatures.TIMESTAMP_HEADER, Long.toString(timestamp));
+        headers.put(Signatures.SIGNATURE_HEADER, Signatures.sign(delivery.deliveryId(), timestamp, body, signingKeys));
+        String traceparent = LogContext.traceparent(delivery.job().traceparent());
+        if (traceparent != null) {
+            headers.put("traceparent", traceparent); // the client's trace goes on to its receiver
+        }
+        return headers;
     }
 
     /** The Standard Webhooks payload: the event's type and time, and the job document (links, never bytes). */
@@ -157,8 +178,7 @@ final class Deliverer {
         event.put("type", delivery.eventType());
         long at = job.completedAt() != null ? job.completedAt() : clock.millis();
         event.put("timestamp", Instant.ofEpochMilli(at).toString());
-        JsonNode data = render.apply(job);
-        event.set("data", data);
+        event.set("data", render.apply(job));
         try {
             return WebhookTopics.JSON.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
@@ -166,20 +186,14 @@ final class Deliverer {
         }
     }
 
-    private void retry(WebhookDelivery made, DeliveryPolicy.Decision.Retry retry, long startedNanos) {
+    private Outcome retry(WebhookDelivery made, DeliveryPolicy.Decision.Retry retry, long nanos) {
         long delay = retry.delay().toMillis();
         long due = clock.millis() + delay + (long) (delay * JITTER * ThreadLocalRandom.current().nextDouble());
         WebhookDelivery next = new WebhookDelivery(made.deliveryId(), made.job(), made.attempts(), due);
+        String reason = shortened(retry.reason());
         log.warn("webhook {} for job {} failed (attempt {}): {}; next attempt at {}", made.deliveryId(), made.jobId(),
-                made.attempts().size(), retry.reason(), Instant.ofEpochMilli(due));
-        topics.retry(next, retry.delay());
-        topics.status(made.jobId(), new DeliveryStatus(made.deliveryId(), DeliveryStatus.RETRYING, made.attempts(), due, retry.reason()));
-        metrics.attempted(DeliveryStatus.RETRYING, System.nanoTime() - startedNanos);
-    }
-
-    private void end(WebhookDelivery made, String state, Long next, String reason, long startedNanos) {
-        topics.status(made.jobId(), new DeliveryStatus(made.deliveryId(), state, made.attempts(), next, reason));
-        metrics.attempted(state, System.nanoTime() - startedNanos);
+                made.attempts().size(), reason, Instant.ofEpochMilli(due));
+        return Outcome.retried(next, retry.delay(), reason, nanos);
     }
 
     private static String reason(AttemptResult result) {
@@ -188,5 +202,10 @@ final class Deliverer {
             case AttemptResult.Refused refused -> refused.reason();
             case AttemptResult.Answered answered -> "answered " + answered.status();
         };
+    }
+
+    /** A receiver's answer may say anything at any length: the log and the job keep its start only. */
+    private static String shortened(String reason) {
+        return reason.length() <= REASON_LENGTH ? reason : reason.substring(0, REASON_LENGTH) + "…";
     }
 }

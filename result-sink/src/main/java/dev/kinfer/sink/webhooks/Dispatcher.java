@@ -4,7 +4,6 @@ import dev.kinfer.schemas.Topics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +41,8 @@ public final class Dispatcher implements Runnable {
 
     private final Consumer<String, byte[]> consumer;
     private final Deliverer deliverer;
+    private final WebhookTopics topics;
+    private final WebhookMetrics metrics;
     private final RetrySchedule schedule;
     private final Clock clock;
     private final int maxUnderWay;
@@ -53,10 +55,12 @@ public final class Dispatcher implements Runnable {
     private volatile boolean lastLoopFailed;
     private long lastCommitAt;
 
-    Dispatcher(Consumer<String, byte[]> consumer, Deliverer deliverer, RetrySchedule schedule, Clock clock, int maxUnderWay,
-               WebhookMetrics metrics) {
+    Dispatcher(Consumer<String, byte[]> consumer, Deliverer deliverer, WebhookTopics topics, RetrySchedule schedule, Clock clock,
+               int maxUnderWay, WebhookMetrics metrics) {
         this.consumer = consumer;
         this.deliverer = deliverer;
+        this.topics = topics;
+        this.metrics = metrics;
         this.schedule = schedule;
         this.clock = clock;
         this.maxUnderWay = maxUnderWay;
@@ -64,17 +68,16 @@ public final class Dispatcher implements Runnable {
         metrics.underWay(offsets::underWay);
     }
 
-    /** The topics deliveries are taken from: new ones and one retry topic per step of the schedule. */
-    public static List<String> topics(RetrySchedule schedule) {
-        List<String> topics = new ArrayList<>(List.of(Topics.WEBHOOKS));
-        schedule.steps().forEach(step -> topics.add(Topics.webhookRetry(step)));
-        return topics;
-    }
+    /**
+     * The topics deliveries are taken from: new ones and every retry topic, those of steps no longer in the schedule
+     * included, so that changing the schedule strands no delivery.
+     */
+    static final Pattern TOPICS = Pattern.compile(Pattern.quote(Topics.WEBHOOKS) + "(" + Pattern.quote(".retry.") + "\\d+s)?");
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(topics(schedule), new Rebalance());
+            consumer.subscribe(TOPICS, new Rebalance());
             while (running.get()) {
                 try {
                     loopOnce();
@@ -122,19 +125,21 @@ public final class Dispatcher implements Runnable {
     /** Starts each record's delivery in order, up to the first that is not due yet. */
     private void take(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
         long now = clock.millis();
+        // No delivery waits longer than the longest step and its jitter: a later time is a wrong clock or garbage.
+        long latest = now + schedule.steps().getLast().toMillis() * 11 / 10 + Duration.ofMinutes(1).toMillis();
         for (ConsumerRecord<String, byte[]> record : records) {
             WebhookDelivery delivery = read(record);
-            if (delivery != null && delivery.notBefore() > now) {
+            if (delivery != null && delivery.notBefore() > now && delivery.notBefore() <= latest) {
                 consumer.seek(partition, record.offset());
                 waitingUntil.put(partition, delivery.notBefore());
                 return;
             }
-            offsets.started(partition, record.offset());
+            long generation = offsets.started(partition, record.offset());
             if (delivery == null) {
-                offsets.finished(partition, record.offset());
+                offsets.finished(partition, record.offset(), generation);
                 continue;
             }
-            attempts.execute(() -> attemptUntilItsOutcomeIsKept(partition, record.offset(), delivery));
+            attempts.execute(() -> deliverAndKeep(partition, record.offset(), generation, delivery));
         }
     }
 
@@ -157,21 +162,34 @@ public final class Dispatcher implements Runnable {
     }
 
     /**
-     * The delivery's record is let go only once its outcome is in Kafka; while Kafka does not take it, the attempt is
-     * made again after a pause (the receiver may see the delivery twice, with the same {@code webhook-id}).
+     * One attempt, then its outcome kept in Kafka, then the record let go. While Kafka does not take the outcome, the
+     * writing (never the attempt) is done again after a pause. When stopping, the record stays uncommitted and the
+     * delivery is made again at the next start (the receiver may then see it twice, with the same {@code webhook-id}).
      */
-    private void attemptUntilItsOutcomeIsKept(TopicPartition partition, long offset, WebhookDelivery delivery) {
+    private void deliverAndKeep(TopicPartition partition, long offset, long generation, WebhookDelivery delivery) {
+        Outcome outcome;
+        try {
+            outcome = deliverer.attempt(delivery);
+        } catch (Stopping e) {
+            return;
+        } catch (Throwable e) {
+            // A bug or an Error on this delivery would most likely recur on every try: dead-letter it, said why.
+            log.error("webhook {} for job {}: the attempt failed unexpectedly; dead-lettering it", delivery.deliveryId(), delivery.jobId(), e);
+            outcome = Outcome.deadLettered(delivery, "result-sink failed on this delivery: " + e, 0);
+        }
         for (int failures = 0; running.get(); failures++) {
             try {
-                deliverer.attempt(delivery);
-                offsets.finished(partition, offset);
+                topics.keep(outcome, clock.millis());
+                if (outcome.outcome() != null) {
+                    metrics.attempted(outcome.outcome(), outcome.nanos());
+                }
+                offsets.finished(partition, offset, generation);
                 return;
             } catch (RuntimeException e) {
                 log.error("webhook {} for job {}: its outcome could not be kept; trying again", delivery.deliveryId(), delivery.jobId(), e);
                 sleep(Duration.ofMillis(Math.min(30_000, 500L << Math.min(failures, 6))));
             }
         }
-        // Stopping: the record stays uncommitted and is taken again at the next start.
     }
 
     private void resumeWhatIsDue() {
@@ -239,7 +257,8 @@ public final class Dispatcher implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             long deadline = clock.millis() + DRAIN.toMillis();
-            while (partitions.stream().anyMatch(p -> offsets.underWay(p) > 0) && clock.millis() < deadline) {
+            // When stopping, deliveries under way were given their time already (drainAndCommit).
+            while (running.get() && partitions.stream().anyMatch(p -> offsets.underWay(p) > 0) && clock.millis() < deadline) {
                 sleep(Duration.ofMillis(50));
             }
             try {

@@ -38,8 +38,12 @@ public final class WebhookService implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Thread thread;
 
-    private WebhookService(KafkaConnection kafka, WebhookSettings settings, SigningKeys keys, Function<JobState, ObjectNode> render,
+    /** Makes the webhook topics if they are missing; {@link #start} starts delivering. */
+    public WebhookService(KafkaConnection kafka, WebhookSettings settings, SigningKeys keys, Function<JobState, ObjectNode> render,
                            MeterRegistry registry) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
+            TopicAdmin.ensure(admin, topicsFor(settings.schedule()), Duration.ofSeconds(30));
+        }
         this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -49,26 +53,19 @@ public final class WebhookService implements AutoCloseable {
         this.topics = new WebhookTopics(producer);
         WebhookMetrics metrics = new WebhookMetrics(registry);
         Clock clock = Clock.systemUTC();
-        Deliverer deliverer = new Deliverer(client, keys, render, new DeliveryPolicy(settings.schedule()), topics, metrics, clock,
-                settings.concurrency(), settings.perHost());
+        Deliverer deliverer = new Deliverer(client, keys, render, settings.schedule(), clock, settings.concurrency(), settings.perHost());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "kinfer-webhooks",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), new StringDeserializer(), new ByteArrayDeserializer());
-        this.dispatcher = new Dispatcher(consumer, deliverer, settings.schedule(), clock, Math.max(100, 20 * settings.concurrency()), metrics);
+        this.dispatcher = new Dispatcher(consumer, deliverer, topics, settings.schedule(), clock, Math.max(100, 20 * settings.concurrency()),
+                metrics);
         this.thread = Thread.ofPlatform().name("webhooks").unstarted(dispatcher);
     }
 
-    /** Makes the webhook topics if they are missing and starts delivering. */
-    public static WebhookService start(KafkaConnection kafka, WebhookSettings settings, SigningKeys keys,
-                                       Function<JobState, ObjectNode> render, MeterRegistry registry) {
-        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
-            TopicAdmin.ensure(admin, topicsFor(settings.schedule()), Duration.ofSeconds(30));
-        }
-        WebhookService service = new WebhookService(kafka, settings, keys, render, registry);
-        service.thread.start();
-        return service;
+    public void start() {
+        thread.start();
     }
 
     static List<TopicAdmin.Spec> topicsFor(RetrySchedule schedule) {

@@ -29,22 +29,30 @@ public final class WebhookTopics {
         this.producer = producer;
     }
 
-    /** A delivery to make at once: a job's first, or a redelivery. */
+    /**
+     * A delivery to make at once (a redelivery). Its status first: the job then follows this delivery, and an
+     * attempt's status cannot be overtaken by it.
+     */
     public void deliver(WebhookDelivery delivery) {
+        write(Topics.WEBHOOK_STATUS, delivery.jobId(), DeliveryStatus.scheduled(delivery.deliveryId()));
         write(Topics.WEBHOOKS, delivery.jobId(), delivery);
-        status(delivery.jobId(), DeliveryStatus.scheduled(delivery.deliveryId()));
     }
 
-    void retry(WebhookDelivery delivery, Duration step) {
-        write(Topics.webhookRetry(step), delivery.jobId(), delivery);
-    }
-
-    void deadLetter(WebhookDelivery delivery, String reason, long at) {
-        write(Topics.WEBHOOKS_DLQ, delivery.jobId(), new DeadLetter(delivery, reason, at));
-    }
-
-    void status(String jobId, DeliveryStatus status) {
-        write(Topics.WEBHOOK_STATUS, jobId, status);
+    /**
+     * Keeps an outcome: the status first, then the delivery's next place. Written again after a failure, the status
+     * is harmless to repeat, and the next place is only written once the status is in.
+     */
+    void keep(Outcome outcome, long now) {
+        String jobId = outcome.made().jobId();
+        if (outcome.status() != null) {
+            write(Topics.WEBHOOK_STATUS, jobId, outcome.status());
+        }
+        if (outcome.retryStep() != null) {
+            write(Topics.webhookRetry(outcome.retryStep()), jobId, outcome.made());
+        }
+        if (outcome.dead() != null) {
+            write(Topics.WEBHOOKS_DLQ, jobId, new DeadLetter(outcome.made(), outcome.dead(), now));
+        }
     }
 
     private void write(String topic, String key, Object value) {
