@@ -58,7 +58,7 @@ class WebhookIT {
             "KINFER_WEBHOOK_RETRY_SCHEDULE", "1s,1s,2s",
             "KINFER_WEBHOOK_CONCURRENCY", "32",
             "KINFER_WEBHOOK_CONCURRENCY_PER_HOST", "32",
-            "KINFER_JOB_RETENTION", "60s");
+            "KINFER_JOB_RETENTION", "20s");
 
     private static LocalStack stack;
     private static ChildProcess sink;
@@ -170,6 +170,40 @@ class WebhookIT {
     }
 
     @Test
+    void shouldSignWithBothKeysWhileARotatedSecretsGraceRuns() throws Exception {
+        String tenant = "rotating";
+        String before;
+        String after;
+        KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
+        try (WebhookSecrets secrets = new WebhookSecrets(kafka);
+             WebhookSecretAdmin admin = new WebhookSecretAdmin(kafka, secrets, Clock.systemUTC())) {
+            before = admin.create(tenant, WebhookSecret.DEFAULT_ID).current().secret();
+            after = admin.rotate(tenant, WebhookSecret.DEFAULT_ID, Duration.ofHours(1)).current().secret();
+        }
+        try (WebhookReceiver receiver = WebhookReceiver.accepting()) {
+            String jobId = finish(ResultStatus.SUCCEEDED, receiver.url("/rotating"), WebhookSecret.DEFAULT_ID, tenant);
+
+            WebhookReceiver.Delivery delivery = await().atMost(Duration.ofSeconds(30)).until(() -> receiver.forJob(jobId), d -> !d.isEmpty())
+                    .getFirst();
+
+            assertThat(delivery.header("webhook-signature").split(" ")).hasSize(2);
+            WebhookVerification.assertSigned(after, delivery);
+            WebhookVerification.assertSigned(before, delivery);
+        }
+    }
+
+    @Test
+    void shouldForgetAJobOnceItsRetentionHasPassed() throws Exception {
+        String jobId = finish(ResultStatus.SUCCEEDED, null, WebhookSecret.DEFAULT_ID, TENANT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(jobId).path("status").asText(), "SUCCEEDED"::equals);
+
+        // KINFER_JOB_RETENTION is 20 s here; the store is swept every tenth of it.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> HTTP.send(HttpRequest.newBuilder(
+                URI.create(stack.sinkUrl() + "/v1/jobs/" + jobId + "?tenant=" + TENANT)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 404);
+    }
+
+    @Test
     void shouldRedeliverWithANewIdOnRequest() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.accepting()) {
             String jobId = finish(ResultStatus.SUCCEEDED, receiver.url("/again"));
@@ -244,12 +278,16 @@ class WebhookIT {
 
     /** A job ends as a client producing straight to Kafka sees it end: its result, carrying its callback. */
     private static String finish(ResultStatus status, String callbackUrl, String secretId) throws Exception {
+        return finish(status, callbackUrl, secretId, TENANT);
+    }
+
+    private static String finish(ResultStatus status, String callbackUrl, String secretId, String tenant) throws Exception {
         String jobId = "kafka-native-" + UUID.randomUUID();
-        InferenceResult result = InferenceResult.newBuilder().setRequestId(jobId).setTenant(TENANT).setModel("detect-faces")
+        InferenceResult result = InferenceResult.newBuilder().setRequestId(jobId).setTenant(tenant).setModel("detect-faces")
                 .setModelVersion("1").setStatus(status)
                 .setError(status == ResultStatus.SUCCEEDED ? null : new ErrorInfo("invalid-image", "not an image", false))
                 .setTimings(new Timings(1L, 1L, 1L, 1, "test")).setCompletedAt(Instant.now())
-                .setCallback(new Callback(callbackUrl, secretId)).build();
+                .setCallback(callbackUrl == null ? null : new Callback(callbackUrl, secretId)).build();
         producer.send(new ProducerRecord<>("kinfer.results", jobId, results.serialize("kinfer.results", result))).get();
         return jobId;
     }
