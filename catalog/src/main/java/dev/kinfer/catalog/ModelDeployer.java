@@ -8,15 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -38,10 +35,7 @@ public final class ModelDeployer implements AutoCloseable {
 
     /** Creates {@code kinfer.models} (compacted, one partition: one order for every change) if it is missing. */
     public static void ensureTopic(KafkaConnection kafka) {
-        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
-            TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(Topics.MODELS, 1,
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), Duration.ofSeconds(30));
-        }
+        TopicAdmin.ensureCompacted(kafka, Topics.MODELS);
     }
 
     /**

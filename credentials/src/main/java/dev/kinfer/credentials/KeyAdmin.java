@@ -5,15 +5,11 @@ import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -40,10 +36,7 @@ public final class KeyAdmin implements AutoCloseable {
 
     /** Creates {@code kinfer.keys} (compacted, one partition: one order for every change) if it is missing. */
     public static void ensureTopic(KafkaConnection kafka) {
-        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
-            TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(Topics.KEYS, 1,
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), Duration.ofSeconds(30));
-        }
+        TopicAdmin.ensureCompacted(kafka, Topics.KEYS);
     }
 
     public Issued create(String tenant, String name, boolean admin, Limits limits) {

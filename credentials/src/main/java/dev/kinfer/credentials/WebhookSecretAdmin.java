@@ -8,12 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -58,10 +56,7 @@ public final class WebhookSecretAdmin implements AutoCloseable {
 
     /** Creates {@code kinfer.webhook-secrets} (compacted, one partition: one order for every change) if it is missing. */
     public static void ensureTopic(KafkaConnection kafka) {
-        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
-            TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(Topics.WEBHOOK_SECRETS, 1,
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), Duration.ofSeconds(30));
-        }
+        TopicAdmin.ensureCompacted(kafka, Topics.WEBHOOK_SECRETS);
     }
 
     /** A new secret of one key; refused if the tenant has one by that id, or {@link #MAX_SECRETS_PER_TENANT}. */

@@ -10,14 +10,10 @@ import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The registered faces, per tenant, as {@code kinfer.faces} holds them: every face worker reads the whole
@@ -31,10 +27,7 @@ final class FaceGallery implements AutoCloseable {
     private final CompactedTopicReader reader;
 
     FaceGallery(KafkaConnection kafka) {
-        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
-            TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(Topics.FACES, 1,
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), Duration.ofSeconds(30));
-        }
+        TopicAdmin.ensureCompacted(kafka, Topics.FACES);
         reader = new CompactedTopicReader(kafka, Topics.FACES, this::apply);
     }
 

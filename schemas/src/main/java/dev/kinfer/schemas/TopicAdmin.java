@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the topics a service needs, if they are missing, and waits until they can take records. */
@@ -22,6 +23,17 @@ public final class TopicAdmin {
     public record Spec(String name, int partitions, Map<String, String> configs) {
         public static Spec of(String name, int partitions) {
             return new Spec(name, partitions, Map.of());
+        }
+    }
+
+    /**
+     * Creates a compacted topic of one partition, if it is missing: the kind every view of kinfer's state reads from
+     * its start (models, keys, faces, webhook secrets), where one partition keeps one order for every change.
+     */
+    public static void ensureCompacted(KafkaConnection kafka, String topic) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
+            ensure(admin, List.of(new Spec(topic, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
+                    Duration.ofSeconds(30));
         }
     }
 
