@@ -32,6 +32,7 @@ public final class ModelCatalog implements AutoCloseable {
     private final CompactedTopicReader reader;
 
     public ModelCatalog(KafkaConnection kafka) {
+        ModelDeployer.ensureTopic(kafka); // a reader that finds no partition would read nothing, ever
         reader = new CompactedTopicReader(kafka, Topics.MODELS, this::apply);
     }
 
