@@ -31,7 +31,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if ! docker info >/dev/null 2>&1; then
   phase "starting dockerd (log: /var/log/kinfer-dockerd.log)"
-  nohup dockerd >/var/log/kinfer-dockerd.log 2>&1 &
+  # dockerd outlives this script: it must not keep the caller's other descriptors (a CI pipe, a lock) open.
+  (for fd in /proc/self/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+   exec nohup dockerd </dev/null >/var/log/kinfer-dockerd.log 2>&1) &
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || fail "dockerd did not answer within 60 s (see /var/log/kinfer-dockerd.log)"
 fi

@@ -55,19 +55,10 @@ public final class ComposeTasks {
 
         @Override
         public Integer call() throws Exception {
-            // Apicurio starts with compatibility NONE; kinfer's schemas evolve under BACKWARD.
-            HttpResponse<String> config = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl.replaceAll("/+$", "") + "/config"))
-                    .header("Content-Type", "application/vnd.schemaregistry.v1+json").timeout(Duration.ofSeconds(30))
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}")).build(), HttpResponse.BodyHandlers.ofString());
-            if (config.statusCode() / 100 != 2) {
-                System.err.println("kinfer: cannot set the registry's compatibility: " + config.statusCode() + " " + config.body());
-                return 1;
-            }
+            LocalStack.requireBackwardCompatibility(registryUrl);
             Files.createDirectories(secretsDir);
             KafkaConnection kafka = KafkaConnection.fromEnvironment(System.getenv());
-            // The catalogue's topic exists before any worker reads it (as the local stack does): a worker whose reader
-            // finds no partition yet stops reading it.
-            ModelDeployer.ensureTopic(kafka);
+            ModelDeployer.ensureTopic(kafka); // before any worker starts, so workers find it at its size (one partition)
             DevKey.ensure(secretsDir, kafka);
             DevWebhookSecret.ensure(secretsDir, kafka, DevKey.TENANT);
             System.out.println("registry compatibility BACKWARD; admin key of tenant '" + DevKey.TENANT + "' in " + secretsDir.resolve("api-key")

@@ -141,7 +141,7 @@ public final class LocalStack implements AutoCloseable {
                 List.of(), Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + data.resolve("registry").resolve("schemas")
                         + ";DB_CLOSE_ON_EXIT=FALSE"), logs);
         registry.awaitReady(registryUrl() + "/subjects", SERVICE_START);
-        requireBackwardCompatibility();
+        requireBackwardCompatibility(registryUrl());
     }
 
     private void startServices() throws Exception {
@@ -379,8 +379,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Apicurio starts with compatibility NONE; kinfer's schemas evolve under BACKWARD. */
-    private void requireBackwardCompatibility() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registryUrl() + "/config"))
+    /** Apicurio starts with compatibility NONE; kinfer's schemas evolve under BACKWARD (the local stack, compose's init). */
+    static void requireBackwardCompatibility(String registryUrl) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registryUrl.replaceAll("/+$", "") + "/config"))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}")).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
