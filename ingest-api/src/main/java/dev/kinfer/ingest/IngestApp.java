@@ -13,6 +13,7 @@ import dev.kinfer.ingest.auth.RateLimiter;
 import dev.kinfer.jobs.JobDocument;
 import dev.kinfer.schemas.Callback;
 import dev.kinfer.schemas.ImageRef;
+import dev.kinfer.schemas.CacheKeys;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.TopicAdmin;

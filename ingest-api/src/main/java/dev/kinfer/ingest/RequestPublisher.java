@@ -24,6 +24,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -43,6 +45,8 @@ final class RequestPublisher implements AutoCloseable {
     private static final int COMMIT_ATTEMPTS = 3;
     /** Bounds one transaction's size (two records per request); the rest wait for the next one. */
     private static final int MAX_PER_TRANSACTION = 256;
+    /** This transaction writes the job to {@link Topics#JOBS} too: result-sink need not copy the request there. */
+    private static final List<Header> JOB_RECORDED = List.of(new RecordHeader(Topics.JOB_RECORDED_HEADER, new byte[] {'1'}));
 
     private final KafkaConnection kafka;
     private final SchemaRegistryClient registry;
@@ -183,7 +187,8 @@ final class RequestPublisher implements AutoCloseable {
             producer.beginTransaction();
             for (Submission submission : batch) {
                 InferenceRequest request = submission.request();
-                producer.send(new ProducerRecord<>(Topics.requests(request.getModel()), request.getRequestId(), request));
+                producer.send(new ProducerRecord<>(Topics.requests(request.getModel()), null, request.getRequestId(), request,
+                        JOB_RECORDED));
                 producer.send(new ProducerRecord<>(Topics.JOBS, request.getRequestId(), request));
             }
             commitRetryingTimeouts();

@@ -8,9 +8,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -48,22 +45,6 @@ class ImageValidatorTest {
         byte[] huge = encode(new BufferedImage(1001, 1000, BufferedImage.TYPE_BYTE_BINARY), "png");
         assertThatThrownBy(() -> validate(huge))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code()).isEqualTo("image-too-many-pixels"));
-    }
-
-    @Test
-    void shouldGiveEqualCacheKeysWhateverTheParameterOrder() {
-        var a = new LinkedHashMap<String, String>();
-        a.put("topK", "5");
-        a.put("threshold", "0.5");
-        var b = new LinkedHashMap<String, String>();
-        b.put("threshold", "0.5");
-        b.put("topK", "5");
-
-        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isEqualTo(CacheKeys.of("t", "m", b, List.of("h")));
-        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("other-tenant", "m", a, List.of("h")));
-        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("t", "other", a, List.of("h")));
-        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("t", "m", Map.of("topK", "5"), List.of("h")));
-        assertThat(CacheKeys.of("t", "m", a, List.of("h"))).isNotEqualTo(CacheKeys.of("t", "m", a, List.of("h2")));
     }
 
     private ValidatedImage validate(byte[] bytes) {

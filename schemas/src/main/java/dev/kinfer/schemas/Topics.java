@@ -15,10 +15,20 @@ public final class Topics {
     public static final Pattern REQUEST_TOPICS = Pattern.compile(Pattern.quote(REQUESTS_PREFIX) + MODEL_NAME.pattern());
 
     /**
-     * Every request accepted over HTTP, keyed by request id: written in the same transaction as the request
-     * itself, so that result-sink knows a job (and its callback) from the moment it is accepted.
+     * Every accepted job's request, keyed by request id. ingest-api writes it in the same transaction as the request
+     * itself, and marks that request with {@link #JOB_RECORDED_HEADER}; result-sink copies every other request it
+     * finds on a request topic (one produced straight to Kafka) here. So result-sink knows every job, and its callback,
+     * from the moment it is accepted, whoever submitted it.
      */
     public static final String JOBS = "kinfer.jobs";
+
+    /** On a request record whose job is already on {@link #JOBS}: result-sink need not copy it there. */
+    public static final String JOB_RECORDED_HEADER = "kinfer-job-recorded";
+
+    private static final String REPLAY_RESULTS_PREFIX = "kinfer.results.replay.";
+
+    /** The only topics besides {@link #RESULTS} a request may name as its {@code resultTopic}: a replay run's own. */
+    public static final Pattern REPLAY_RESULTS = Pattern.compile(Pattern.quote(REPLAY_RESULTS_PREFIX) + "[A-Za-z0-9_-]{1,64}");
 
     /**
      * The model catalogue, compacted: one record per deployed model version, keyed {@code <name>:<version>},
@@ -86,6 +96,15 @@ public final class Topics {
      */
     public static String webhookRetry(java.time.Duration delay) {
         return WEBHOOKS + ".retry." + delay.toSeconds() + "s";
+    }
+
+    /** Where a replay run's results go: a topic of its own, which no live client reads. */
+    public static String replayResults(String run) {
+        String topic = REPLAY_RESULTS_PREFIX + run;
+        if (!REPLAY_RESULTS.matcher(topic).matches()) {
+            throw new IllegalArgumentException("not a valid replay run name: '" + run + "' (letters, digits, _ and -, at most 64)");
+        }
+        return topic;
     }
 
     /** The Confluent subject naming strategy kinfer uses ({@code TopicNameStrategy}). */
