@@ -2,18 +2,18 @@ package dev.kinfer.worker;
 
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.RequestRecords;
 import dev.kinfer.store.S3Uri;
 import java.util.regex.Pattern;
 
 /**
  * A request record is untrusted input: anyone who may produce to a request topic can write one. These are the
- * checks a record passes before it may join a batch; what fails them becomes a FAILED result.
+ * checks a record passes before it may join a batch; what fails them becomes a FAILED result. (What leaves no way to
+ * publish a result at all is {@link dev.kinfer.schemas.RequestRecords#unanswerable}: result-sink applies it too.)
  */
 final class RequestChecks {
     /** Longest side a declared input may have: a sanity bound, not the edge's pixel limit. */
     static final int MAX_SIDE = 1 << 16;
-    /** Ids, tenants and model names are copied into results: bounded, so a result always fits in a record. */
-    private static final int MAX_NAME_LENGTH = 128;
     private static final int MAX_PARAMS = 32;
     private static final int MAX_PARAM_LENGTH = 1024;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -21,24 +21,15 @@ final class RequestChecks {
     private RequestChecks() {
     }
 
-    /** Why no result can be published for this request (so it is dead-lettered), or null when one can. */
-    static String unanswerable(InferenceRequest request) {
-        if (request.getRequestId().isBlank()) {
-            return "the request has no requestId to publish a result under";
-        }
-        for (String field : new String[] {request.getRequestId(), request.getTenant(), request.getModel()}) {
-            if (field.length() > MAX_NAME_LENGTH) {
-                return "the request's id, tenant or model is longer than " + MAX_NAME_LENGTH + " characters";
-            }
-        }
-        return null;
-    }
-
     /** Why the request is unfit to run, or null when it is fit. */
     static String problem(InferenceRequest request) {
         if (request.getParams().size() > MAX_PARAMS || request.getParams().entrySet().stream()
                 .anyMatch(p -> p.getKey().length() > MAX_PARAM_LENGTH || p.getValue().length() > MAX_PARAM_LENGTH)) {
             return "more than " + MAX_PARAMS + " parameters, or one longer than " + MAX_PARAM_LENGTH + " characters";
+        }
+        if (request.getResultTopic() != null && !RequestRecords.isReplay(request)) {
+            return "resultTopic " + request.getResultTopic() + " is not a replay's topic (kinfer.results.replay.<run>); "
+                    + "leave it null for kinfer.results";
         }
         if (request.getInputs().isEmpty()) {
             return "the request has no inputs";

@@ -5,6 +5,7 @@ import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.LogContext;
+import dev.kinfer.schemas.RequestRecords;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
@@ -13,6 +14,7 @@ import dev.kinfer.worker.model.BatchLimits;
 import dev.kinfer.worker.model.ModelRunner;
 import dev.kinfer.worker.model.Models;
 import java.awt.image.BufferedImage;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,6 +92,7 @@ final class RequestWorker implements Runnable {
     private final int lowWater;
     private final String requestTopic;
     private final String deadLetterTopic;
+    private final ReplayTopics replayTopics;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     private KafkaProducer<String, byte[]> producer;
@@ -131,6 +134,7 @@ final class RequestWorker implements Runnable {
         String model = versions.model();
         this.requestTopic = Topics.requests(model);
         this.deadLetterTopic = Topics.deadLetters(model);
+        this.replayTopics = new ReplayTopics(topic -> !consumer.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty(), Clock.systemUTC());
     }
 
     @Override
@@ -238,11 +242,19 @@ final class RequestWorker implements Runnable {
             deadLetter(partition, record, e);
             return;
         }
-        if (RequestChecks.unanswerable(request) instanceof String reason) {
+        if (RequestRecords.unanswerable(request) instanceof String reason) {
             deadLetter(partition, record, new SerializationException(reason));
             return;
         }
         Instant now = Instant.now();
+        if (RequestRecords.isReplay(request) && !replayTopics.exists(request.getResultTopic())) {
+            String missing = request.getResultTopic();
+            request.setResultTopic(null); // answered on kinfer.results, where its producer can see why
+            finish(partition, record.offset(), request, Results.failed(request, String.valueOf(request.getModelVersion()),
+                    batches.timings(request, now, 0, 0, 0), ErrorCodes.INVALID_REQUEST, "resultTopic " + missing
+                            + " does not exist; a replay makes its topic before it sends requests", false));
+            return;
+        }
         if (!versions.model().equals(request.getModel())) {
             finish(partition, record.offset(), request, Results.failed(request, String.valueOf(request.getModelVersion()),
                     batches.timings(request, now, 0, 0, 0), ErrorCodes.WRONG_MODEL, "a request for model '" + request.getModel()
@@ -376,8 +388,10 @@ final class RequestWorker implements Runnable {
     private void finish(TopicPartition partition, long offset, InferenceRequest request, BatchRunner.Completion completion) {
         InferenceResult result = completion.result();
         metrics.result(result, request.getSubmittedAt());
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(completion.alongside());
-        records.add(new ProducerRecord<>(Topics.RESULTS, result.getRequestId(), results.serialize(Topics.RESULTS, result)));
+        // A replay only answers: what a request writes besides its result (a face registered, say) is live traffic's.
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(RequestRecords.isReplay(request) ? List.of() : completion.alongside());
+        String topic = RequestRecords.resultTopic(request);
+        records.add(new ProducerRecord<>(topic, result.getRequestId(), results.serialize(topic, result)));
         ledger.complete(partition, offset, records);
         logResult(request, result);
     }

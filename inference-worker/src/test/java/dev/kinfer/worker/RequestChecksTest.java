@@ -36,14 +36,12 @@ class RequestChecksTest {
     }
 
     @Test
-    void shouldDeadLetterWhatNoResultCanBePublishedFor() {
-        assertThat(RequestChecks.unanswerable(request("", List.of()))).contains("no requestId");
-        assertThat(RequestChecks.unanswerable(request(" ", List.of()))).contains("no requestId");
-        assertThat(RequestChecks.unanswerable(request("x".repeat(129), List.of()))).contains("longer than 128");
-        InferenceRequest hugeTenant = request("r", List.of());
-        hugeTenant.setTenant("t".repeat(1 << 20));
-        assertThat(RequestChecks.unanswerable(hugeTenant)).contains("longer than 128");
-        assertThat(RequestChecks.unanswerable(request("b4b1c6a0-2f7e-4c44-9d0a-0b5f3c0f9a11", List.of()))).isNull();
+    void shouldRefuseAResultTopicThatIsNoReplays() {
+        InferenceRequest request = request("r", List.of(image("s3://kinfer/images/" + SHA, SHA, 64, 64)));
+        request.setResultTopic("kinfer.keys");
+        assertThat(RequestChecks.problem(request)).contains("not a replay's topic");
+        request.setResultTopic("kinfer.results.replay.r1");
+        assertThat(RequestChecks.problem(request)).isNull();
     }
 
     @Test

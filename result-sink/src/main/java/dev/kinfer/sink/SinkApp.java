@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * result-sink wired: the job-status Streams app, its HTTP API and webhook delivery. {@code GET /metrics} serves
+ * result-sink wired: the job-status Streams app, its HTTP API, webhook delivery, and the tap that records requests
+ * produced straight to Kafka as jobs ({@link RequestTap}). {@code GET /metrics} serves
  * Prometheus metrics: HTTP requests ({@code kinfer_http_requests_seconds}), webhooks ({@code kinfer_webhook_*}),
  * Kafka Streams' own ({@code kafka_stream_*}), the JVM's.
  */
@@ -49,6 +50,8 @@ public final class SinkApp implements AutoCloseable {
     private final JobView views;
     private final WebhookSecrets secrets;
     private final WebhookService webhooks;
+    private final RequestTap requestTap;
+    private final Thread requestTapThread;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
     private final Javalin http;
@@ -59,6 +62,8 @@ public final class SinkApp implements AutoCloseable {
         this.views = new JobView(store);
         this.streams = new KafkaStreams(JobTopology.build(registry, config.jobRetention()), streamsProperties(config));
         this.secrets = new WebhookSecrets(config.kafka());
+        this.requestTap = new RequestTap(config.kafka(), registry, config.jobRetention());
+        this.requestTapThread = Thread.ofPlatform().name("request-tap").unstarted(requestTap);
         this.webhooks = new WebhookService(config.kafka(), config.webhooks(), this::signingKeys, views::render, metrics);
         JvmMeters.bindTo(metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -81,8 +86,10 @@ public final class SinkApp implements AutoCloseable {
             javalin.routes.get("/health/ready", ctx -> {
                 boolean running = streams.state() == KafkaStreams.State.RUNNING;
                 boolean delivering = webhooks.healthy();
-                ctx.status(running && delivering ? 200 : 503).result(running && delivering ? "ready"
-                        : "not ready: streams " + streams.state() + (delivering ? "" : ", webhook dispatcher stalled"));
+                boolean tapping = requestTapThread.isAlive() && requestTap.healthy();
+                ctx.status(running && delivering && tapping ? 200 : 503).result(running && delivering && tapping ? "ready"
+                        : "not ready: streams " + streams.state() + (delivering ? "" : ", webhook dispatcher stalled")
+                        + (tapping ? "" : ", Kafka-native requests not being recorded"));
             });
         });
     }
@@ -95,6 +102,7 @@ public final class SinkApp implements AutoCloseable {
         SinkApp app = new SinkApp(config);
         app.http.start(); // first: a port that is taken fails the start before any thread keeps the JVM alive
         app.streams.start();
+        app.requestTapThread.start();
         app.startWebhooks();
         log.info("result-sink listening on {}:{}", config.host(), app.http.port());
         return app;
@@ -189,6 +197,14 @@ public final class SinkApp implements AutoCloseable {
         ctx.status(status).json(body).contentType("application/problem+json");
     }
 
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Properties streamsProperties(SinkConfig config) {
         Map<String, Object> own = new HashMap<>();
         own.put(StreamsConfig.APPLICATION_ID_CONFIG, "kinfer-result-sink");
@@ -211,6 +227,8 @@ public final class SinkApp implements AutoCloseable {
     public void close() {
         http.stop();
         webhooks.close();
+        requestTap.stop();
+        joinQuietly(requestTapThread);
         secrets.close();
         streams.close(Duration.ofSeconds(10));
         streamsMetrics.close();

@@ -1,0 +1,39 @@
+package dev.kinfer.schemas;
+
+/**
+ * Rules about a request record that more than one service applies: anyone who may produce to a request topic can
+ * write one, so the worker that answers it and result-sink, which tracks it as a job, must agree on what it means.
+ */
+public final class RequestRecords {
+    /** Ids, tenants and model names are copied into results: bounded, so a result always fits in a record. */
+    public static final int MAX_NAME_LENGTH = 128;
+
+    private RequestRecords() {
+    }
+
+    /** Why no result can be published for this request (the worker dead-letters it), or null when one can. */
+    public static String unanswerable(InferenceRequest request) {
+        if (request.getRequestId().isBlank()) {
+            return "the request has no requestId to publish a result under";
+        }
+        for (String field : new String[] {request.getRequestId(), request.getTenant(), request.getModel()}) {
+            if (field.length() > MAX_NAME_LENGTH) {
+                return "the request's id, tenant or model is longer than " + MAX_NAME_LENGTH + " characters";
+            }
+        }
+        return null;
+    }
+
+    /** Whether the request is a replay's: its result goes to the replay's own topic, and it is no client's job. */
+    public static boolean isReplay(InferenceRequest request) {
+        return request.getResultTopic() != null && Topics.REPLAY_RESULTS.matcher(request.getResultTopic()).matches();
+    }
+
+    /**
+     * The topic the request's result is published to: a replay's own, or {@link Topics#RESULTS}; a request that names
+     * any other topic is answered (with a failure) on {@link Topics#RESULTS}, where its producer looks.
+     */
+    public static String resultTopic(InferenceRequest request) {
+        return isReplay(request) ? request.getResultTopic() : Topics.RESULTS;
+    }
+}
