@@ -1,10 +1,11 @@
 package dev.kinfer.credentials;
 
+import dev.kinfer.schemas.RequestRecords;
 import java.util.regex.Pattern;
 
-/** Tenant names: safe in keys such as the face gallery's {@code <tenant>/<subject>} (no slash) and in metrics labels. */
+/** Tenant names, as requests carry them ({@link RequestRecords#TENANT}). */
 public final class Tenants {
-    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    public static final Pattern NAME = RequestRecords.TENANT;
     /** The tenant of every request when authentication is off. */
     public static final String PUBLIC = "public";
 

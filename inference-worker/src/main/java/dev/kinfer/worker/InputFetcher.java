@@ -19,6 +19,8 @@ final class InputFetcher {
      * hand-made record from exhausting the worker's heap.
      */
     private static final ImageDecoder DECODER = new ImageDecoder(100_000_000);
+    /** Likewise for the stored bytes: read no more than this, whatever the object's size (ingest-api allows 20 MiB). */
+    static final int MAX_INPUT_BYTES = 64 << 20;
 
     private final ObjectStore store;
     private final FailurePolicy policy;
@@ -46,7 +48,11 @@ final class InputFetcher {
                     throw new RequestFailure(ErrorCodes.INPUT_MISMATCH, "input " + ref.getUri() + " is not the content address "
                             + store.imageUri(ref.getSha256().toLowerCase()) + " of its sha256");
                 }
-                bytes = policy.retrying("get " + uri, () -> store.get(uri));
+                bytes = policy.retrying("get " + uri, () -> store.getAtMost(uri, MAX_INPUT_BYTES + 1));
+                if (bytes.length > MAX_INPUT_BYTES) {
+                    throw new RequestFailure(ErrorCodes.INPUT_MISMATCH, "input " + ref.getUri() + " is larger than "
+                            + (MAX_INPUT_BYTES >> 20) + " MiB");
+                }
             } catch (ObjectNotFoundException | IllegalArgumentException e) {
                 throw new RequestFailure(ErrorCodes.INPUT_NOT_FOUND, "input " + ref.getUri() + " cannot be found: " + e.getMessage());
             }

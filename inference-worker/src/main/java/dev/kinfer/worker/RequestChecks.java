@@ -23,6 +23,9 @@ final class RequestChecks {
 
     /** Why the request is unfit to run, or null when it is fit. */
     static String problem(InferenceRequest request) {
+        if (RequestRecords.badIdentity(request) instanceof String bad) {
+            return bad;
+        }
         if (request.getParams().size() > MAX_PARAMS || request.getParams().entrySet().stream()
                 .anyMatch(p -> p.getKey().length() > MAX_PARAM_LENGTH || p.getValue().length() > MAX_PARAM_LENGTH)) {
             return "more than " + MAX_PARAMS + " parameters, or one longer than " + MAX_PARAM_LENGTH + " characters";

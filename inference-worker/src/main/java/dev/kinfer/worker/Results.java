@@ -1,6 +1,8 @@
 package dev.kinfer.worker;
 
+import dev.kinfer.schemas.CacheKeys;
 import dev.kinfer.schemas.ErrorInfo;
+import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.ResultStatus;
@@ -20,8 +22,18 @@ final class Results {
                 .setModelVersion(modelVersion)
                 .setTimings(timings)
                 .setCompletedAt(Instant.now())
-                .setCacheKey(request.getCacheKey())
+                .setCacheKey(filedUnder(request))
                 .setCallback(request.getCallback());
+    }
+
+    /**
+     * The key the result cache files the result under: the request's, if it is the key the rule gives (the record is
+     * untrusted, and a wrong key would answer other requests with this result); none otherwise.
+     */
+    private static String filedUnder(InferenceRequest request) {
+        String rule = CacheKeys.of(request.getTenant(), request.getModel(), request.getParams(),
+                request.getInputs().stream().map(ImageRef::getSha256).toList());
+        return rule.equals(request.getCacheKey()) ? request.getCacheKey() : null;
     }
 
     static InferenceResult succeeded(InferenceRequest request, String modelVersion, Timings timings, Object output) {

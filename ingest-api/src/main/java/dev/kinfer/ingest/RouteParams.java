@@ -1,13 +1,13 @@
 package dev.kinfer.ingest;
 
+import dev.kinfer.schemas.RequestRecords;
 import dev.kinfer.schemas.Topics;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
 
 /** Path parameters checked before they reach Kafka or result-sink: a malformed one is the client's mistake (400). */
 final class RouteParams {
-    /** Dots allowed, but not dots alone: "." and ".." would resolve to another path on result-sink. */
-    private static final Pattern JOB_ID = Pattern.compile("(?!\\.+$)[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern JOB_ID = RequestRecords.REQUEST_ID;
 
     private RouteParams() {
     }

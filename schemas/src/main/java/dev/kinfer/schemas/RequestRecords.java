@@ -1,5 +1,7 @@
 package dev.kinfer.schemas;
 
+import java.util.regex.Pattern;
+
 /**
  * Rules about a request record that more than one service applies: anyone who may produce to a request topic can
  * write one, so the worker that answers it and result-sink, which tracks it as a job, must agree on what it means.
@@ -7,6 +9,13 @@ package dev.kinfer.schemas;
 public final class RequestRecords {
     /** Ids, tenants and model names are copied into results: bounded, so a result always fits in a record. */
     public static final int MAX_NAME_LENGTH = 128;
+    /**
+     * What a request id (a job id) may be: it names the job in URLs and its outputs in the object store. Dots allowed,
+     * but not dots alone: "." and ".." would resolve to another path.
+     */
+    public static final Pattern REQUEST_ID = Pattern.compile("(?!\\.+$)[A-Za-z0-9._:-]{1,128}");
+    /** Tenant names: safe in keys such as the face gallery's {@code <tenant>/<subject>} (no slash) and in metrics labels. */
+    public static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     private RequestRecords() {
     }
@@ -20,6 +29,17 @@ public final class RequestRecords {
             if (field.length() > MAX_NAME_LENGTH) {
                 return "the request's id, tenant or model is longer than " + MAX_NAME_LENGTH + " characters";
             }
+        }
+        return null;
+    }
+
+    /** Why the request's id or tenant is unfit to act on (it fails, on the results topic), or null when both are fit. */
+    public static String badIdentity(InferenceRequest request) {
+        if (!REQUEST_ID.matcher(request.getRequestId()).matches()) {
+            return "requestId '" + request.getRequestId() + "' is not " + REQUEST_ID + " (it names the job's outputs and URL)";
+        }
+        if (!TENANT.matcher(request.getTenant()).matches()) {
+            return "tenant '" + request.getTenant() + "' is not a tenant name (" + TENANT + ")";
         }
         return null;
     }

@@ -18,6 +18,17 @@ class RequestRecordsTest {
     }
 
     @Test
+    void shouldRefuseIdsAndTenantsThatCouldNameSomethingElse() {
+        assertThat(RequestRecords.badIdentity(request("b4b1c6a0-2f7e-4c44-9d0a-0b5f3c0f9a11", null))).isNull();
+        for (String id : new String[] {"../models/x", "a/b", "..", "x y"}) {
+            assertThat(RequestRecords.badIdentity(request(id, null))).as(id).contains("requestId");
+        }
+        InferenceRequest slashTenant = request("id", null);
+        slashTenant.setTenant("acme/x");
+        assertThat(RequestRecords.badIdentity(slashTenant)).contains("tenant");
+    }
+
+    @Test
     void shouldSendOnlyReplaysAnywhereButTheResultsTopic() {
         assertThat(RequestRecords.resultTopic(request("a", null))).isEqualTo(Topics.RESULTS);
         assertThat(RequestRecords.resultTopic(request("a", "kinfer.results.replay.run-1"))).isEqualTo("kinfer.results.replay.run-1");
