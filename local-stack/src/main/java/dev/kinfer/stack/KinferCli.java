@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code ./kinfer}: the command-line entry point. */
-@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = {KinferCli.Up.class, ModelsCommand.class, KeysCommand.class, KinferCli.BenchCommand.class},
+@Command(name = "kinfer", mixinStandardHelpOptions = true, subcommands = {KinferCli.Up.class, ModelsCommand.class, KeysCommand.class, KinferCli.BenchCommand.class,
+        ReplayCommand.class},
         description = "Streaming image inference on Kafka.")
 public final class KinferCli {
     public static void main(String[] args) {

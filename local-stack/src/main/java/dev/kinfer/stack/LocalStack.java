@@ -408,7 +408,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     String registryUrl() {
-        return "http://127.0.0.1:" + config.ports().registry() + "/apis/ccompat/v7";
+        return registryUrl(config.ports().registry());
+    }
+
+    /** The registry's Confluent-compatible API on this machine's {@code port}. */
+    static String registryUrl(int port) {
+        return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
     }
 
     String bootstrapServers() {

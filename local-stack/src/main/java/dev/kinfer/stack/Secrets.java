@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -16,22 +17,35 @@ import java.util.Properties;
  */
 record Secrets(String s3AccessKey, String s3SecretKey) {
     static Secrets loadOrCreate(Path dataDir) throws IOException {
-        Path file = dataDir.resolve("secrets.properties");
+        Optional<Secrets> existing = find(dataDir);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
         Properties p = new Properties();
-        if (Files.exists(file)) {
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            }
-        } else {
-            p.setProperty("s3.accessKey", "kinfer-" + random(4));
-            p.setProperty("s3.secretKey", random(20));
-            Files.createDirectories(dataDir);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer w = Files.newBufferedWriter(file)) {
-                p.store(w, "kinfer local stack secrets: generated, never commit");
-            }
+        p.setProperty("s3.accessKey", "kinfer-" + random(4));
+        p.setProperty("s3.secretKey", random(20));
+        Files.createDirectories(dataDir);
+        Files.createFile(file(dataDir), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer w = Files.newBufferedWriter(file(dataDir))) {
+            p.store(w, "kinfer local stack secrets: generated, never commit");
         }
         return new Secrets(p.getProperty("s3.accessKey"), p.getProperty("s3.secretKey"));
+    }
+
+    /** The stack's credentials, if it was ever started with this data directory. */
+    static Optional<Secrets> find(Path dataDir) throws IOException {
+        if (!Files.exists(file(dataDir))) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file(dataDir))) {
+            p.load(r);
+        }
+        return Optional.of(new Secrets(p.getProperty("s3.accessKey"), p.getProperty("s3.secretKey")));
+    }
+
+    private static Path file(Path dataDir) {
+        return dataDir.resolve("secrets.properties");
     }
 
     private static String random(int bytes) {

@@ -1,0 +1,233 @@
+package dev.kinfer.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinfer.schemas.CacheKeys;
+import dev.kinfer.schemas.ImageRef;
+import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.ResultStatus;
+import dev.kinfer.schemas.TopicAdmin;
+import dev.kinfer.schemas.Topics;
+import dev.kinfer.schemas.serde.AvroSerializer;
+import dev.kinfer.schemas.serde.RegistryConnection;
+import dev.kinfer.schemas.serde.SchemaRegistryClient;
+import dev.kinfer.stack.MultipartForm.Part;
+import dev.kinfer.store.ContentHash;
+import dev.kinfer.store.ObjectStore;
+import dev.kinfer.store.StoreConfig;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jobs of a model deployed while result-sink runs, and {@code ./kinfer replay} of its traffic: a request produced
+ * straight to the model's new topic is PENDING in {@code GET /v1/jobs/{id}} while no worker serves it, then SUCCEEDED;
+ * the span's traffic (that request and HTTP jobs) replayed on a second version differs pixel by pixel, replayed on the
+ * same version agrees exactly, and no replayed result reaches {@code kinfer.results} or the job status.
+ */
+class ReplayIT {
+    private static final String MODEL = "shadow";
+    private static final Path TEST_MODELS = Path.of("inference-worker/src/test/resources/models");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration START = Duration.ofMinutes(3);
+
+    private static LocalStack stack;
+    private static StackConfig config;
+    private static final List<ChildProcess> services = new ArrayList<>();
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        config = TestStacks.fresh("replay-data");
+        stack = LocalStack.startInfrastructure(config);
+        ChildProcess sink = service(stack.startSink(Map.of()));
+        ChildProcess ingest = service(stack.startIngest(config.ports().http(), Map.of()));
+        sink.awaitReady(stack.sinkUrl() + "/health/ready", START);
+        ingest.awaitReady(stack.apiUrl() + "/health/ready", START);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        services.reversed().forEach(ChildProcess::close);
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldTrackANewModelsKafkaNativeJobsAndReplayItsTrafficOnAnotherVersion() throws Exception {
+        ModelsCli.run(stack, "deploy", modelDir("v1", "invert.pt").toString());
+        try (Admin admin = Admin.create(stack.kafkaConnection().clientConfig(Map.of()))) {
+            // Made now, long after result-sink started, as an operator's topics job or the model's first worker makes it.
+            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.requests(MODEL), 2)), Duration.ofSeconds(30));
+        }
+        Instant from = Instant.now();
+
+        String kafkaNative = produceStraightToKafka(image(0));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(kafkaNative)).isEqualTo("PENDING"));
+        int workerPort = PortGuard.free();
+        ChildProcess worker = service(stack.startCatalogWorker("shadow-1", MODEL, workerPort, Map.of()));
+        worker.awaitReady("http://127.0.0.1:" + workerPort + "/health/ready", START);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(kafkaNative)).isEqualTo("SUCCEEDED"));
+        List<String> overHttp = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            overHttp.add(submitOverHttp(image(i), Map.of()));
+        }
+        for (String job : overHttp) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(job)).isEqualTo("SUCCEEDED"));
+        }
+        Instant to = Instant.now();
+
+        ModelsCli.run(stack, "deploy", modelDir("v2", "stylize-small.pt").toString());
+        await().atMost(Duration.ofSeconds(90)).until(ReplayIT::workerServesV2);
+        Replay replay = new Replay(stack.kafkaConnection(), RegistryConnection.to(stack.registryUrl()), store());
+
+        Replay.Options toV2 = new Replay.Options(MODEL, from, to, "v2", "it-v2", Duration.ofMinutes(2));
+        List<Replay.Outcome> shadow = replay.run(toV2);
+        Replay.Options sameVersion = new Replay.Options(MODEL, from, to, "v1", "it-v1", Duration.ofMinutes(2));
+        List<Replay.Outcome> again = replay.run(sameVersion);
+
+        assertThat(shadow).extracting(o -> o.original().getRequestId()).containsExactlyInAnyOrderElementsOf(
+                concat(kafkaNative, overHttp));
+        assertThat(shadow).allSatisfy(o -> {
+            assertThat(o.originalResult().getModelVersion()).isEqualTo("v1");
+            assertThat(o.replayed().getModelVersion()).isEqualTo("v2");
+            assertThat(o.replayed().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+            assertThat(o.verdict().pixelDifference()).as("invert and a stylizer differ").isGreaterThan(1.0);
+        });
+        assertThat(again).hasSize(5).allSatisfy(o -> {
+            assertThat(o.replayed().getModelVersion()).isEqualTo("v1");
+            assertThat(o.verdict().agrees()).isTrue();
+            assertThat(o.verdict().pixelDifference()).as("the same version gives the same pixels").isEqualTo(0.0);
+        });
+        assertThat(Replay.report(toV2, shadow)).contains("versions v1 -> v2: 5", "agreement: 5 of 5", "mean pixel difference");
+        Set<String> replayed = new HashSet<>();
+        shadow.forEach(o -> replayed.add(o.replayed().getRequestId()));
+        again.forEach(o -> replayed.add(o.replayed().getRequestId()));
+        assertThat(resultIdsSince(from)).as("live readers of kinfer.results never see a replay").doesNotContainAnyElementsOf(replayed);
+        assertThat(jobStatus(replayed.iterator().next())).as("a replay is no client's job").isEqualTo("404");
+    }
+
+    /** A job pinned to v2 succeeds once the worker has loaded it; until then it fails with unknown-model-version. */
+    private static boolean workerServesV2() throws Exception {
+        String job = submitOverHttp(image(9), Map.of("modelVersion", "v2"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !jobStatus(job).equals("PENDING") && !jobStatus(job).equals("404"));
+        return jobStatus(job).equals("SUCCEEDED");
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
+    /** As a Kafka-native client does it: the image at its content address, the request on the model's topic. */
+    private static String produceStraightToKafka(byte[] png) throws Exception {
+        String sha = ContentHash.sha256(png);
+        try (ObjectStore objects = new ObjectStore(store())) {
+            objects.ensureBucket();
+            objects.put(objects.imageUri(sha), png, "image/png");
+        }
+        ImageRef input = new ImageRef("s3://kinfer/images/" + sha, sha, "image/png", 32, 24, (long) png.length);
+        String id = UUID.randomUUID().toString();
+        InferenceRequest request = InferenceRequest.newBuilder().setRequestId(id).setTenant(DevKey.TENANT).setModel(MODEL)
+                .setInputs(List.of(input)).setSubmittedAt(Instant.now())
+                .setCacheKey(CacheKeys.of(DevKey.TENANT, MODEL, Map.of(), List.of(sha))).build();
+        String topic = Topics.requests(MODEL);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.kafkaConnection().clientConfig(Map.of()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, id, new AvroSerializer<InferenceRequest>(new SchemaRegistryClient(stack.registryUrl()))
+                    .serialize(topic, request))).get();
+        }
+        return id;
+    }
+
+    private static String submitOverHttp(byte[] png, Map<String, String> fields) throws Exception {
+        HttpRequest request = MultipartForm.post(URI.create(stack.apiUrl() + "/v1/models/" + MODEL + "/jobs"), fields,
+                List.of(new Part("image", "in.png", "image/png", png))).header("X-API-Key", stack.apiKey()).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return JSON.readTree(response.body()).path("jobId").asText();
+    }
+
+    /** The job's status as its tenant sees it, or the HTTP status when there is no job document. */
+    private static String jobStatus(String id) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/jobs/" + id))
+                .header("X-API-Key", stack.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return Integer.toString(response.statusCode());
+        }
+        JsonNode job = JSON.readTree(response.body());
+        return job.path("status").asText();
+    }
+
+    private static Set<String> resultIdsSince(Instant from) {
+        Set<String> ids = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(stack.kafkaConnection().clientConfig(
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicRange.read(consumer, Topics.RESULTS, from, null, Duration.ofSeconds(30), record -> ids.add(record.key()));
+        }
+        return ids;
+    }
+
+    /** A different flat colour for each {@code n}, so that no request is answered from the result cache. */
+    private static byte[] image(int n) throws Exception {
+        BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
+        var graphics = image.createGraphics();
+        graphics.setColor(new Color(20 * n, 255 - 20 * n, 100 + 10 * n));
+        graphics.fillRect(0, 0, 32, 24);
+        graphics.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return png.toByteArray();
+    }
+
+    private static StoreConfig store() {
+        return new StoreConfig(stack.s3Endpoint(), "us-east-1", stack.secrets().s3AccessKey(), stack.secrets().s3SecretKey(), "kinfer");
+    }
+
+    private static Path modelDir(String version, String artifact) throws Exception {
+        Path dir = Files.createDirectories(config.dataDir().resolve("deploy").resolve(version));
+        Files.copy(config.home().resolve(TEST_MODELS).resolve(artifact), dir.resolve(artifact));
+        Files.writeString(dir.resolve("manifest.json"), """
+                {"name": "%s", "version": "%s", "task": "stylize", "engine": "PyTorch", "artifact": "%s", "license": "test",
+                 "maxBatchSize": 4}
+                """.formatted(MODEL, version, artifact));
+        return dir;
+    }
+
+    private static ChildProcess service(ChildProcess process) {
+        services.add(process);
+        return process;
+    }
+}
