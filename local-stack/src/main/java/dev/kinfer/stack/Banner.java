@@ -65,6 +65,8 @@ final class Banner {
                 Keys: ./kinfer keys create --tenant <name> [--requests-per-second N] | list | revoke <id>
                 Models: ./kinfer models list | deploy <dir with manifest.json> | undeploy <name>[:<version>]
                 (workers switch to a new version without a restart; -F modelVersion=<v> pins one).
+                Replay: ./kinfer replay --model <name> --from 1h --version <v> sends the last hour's requests to
+                version <v>, results on a topic of their own, and compares them with the live results.
 
                 Add -F callbackUrl=http://127.0.0.1:<port>/hook to be called instead: Standard Webhooks, signed with
                 the secret in %5$s/webhook-secret (webhook-id, webhook-timestamp, webhook-signature headers).

@@ -78,11 +78,11 @@ final class Replay {
 
     List<Outcome> run(Options options) {
         String resultTopic = Topics.replayResults(options.run());
+        List<InferenceRequest> originals = requests(options);
         try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
             TopicAdmin.ensure(admin, List.of(new TopicAdmin.Spec(resultTopic, REPLAY_TOPIC_PARTITIONS,
                     Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(REPLAY_TOPIC_RETENTION.toMillis())))), Duration.ofSeconds(30));
         }
-        List<InferenceRequest> originals = requests(options);
         Map<String, InferenceResult> replayed = replay(originals, options, resultTopic);
         Map<String, InferenceResult> originalResults = results(originals, options);
         try (ObjectStore objects = new ObjectStore(store)) {
@@ -200,8 +200,10 @@ final class Replay {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
+        // A mistyped model must not leave a topic behind: asking a broker that allows it about a topic would make one.
         return new KafkaConsumer<>(kafka.clientConfig(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false)),
+                new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static BufferedImage image(ObjectStore objects, String uri) {

@@ -51,13 +51,18 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> env = connectionSettings(System.getenv(), dataDir);
-        Replay.Options options = new Replay.Options(model, from, to, version,
-                run != null ? run : RUN_NAME.format(Instant.now()), timeout);
-        Replay replay = new Replay(KafkaConnection.fromEnvironment(env), RegistryConnection.fromEnvironment(env),
-                StoreConfig.fromEnvironment(env));
-        System.out.print(Replay.report(options, replay.run(options)));
-        return 0;
+        try {
+            Map<String, String> env = connectionSettings(System.getenv(), dataDir);
+            Replay.Options options = new Replay.Options(model, from, to, version,
+                    run != null ? run : RUN_NAME.format(Instant.now()), timeout);
+            Replay replay = new Replay(KafkaConnection.fromEnvironment(env), RegistryConnection.fromEnvironment(env),
+                    StoreConfig.fromEnvironment(env));
+            System.out.print(Replay.report(options, replay.run(options)));
+            return 0;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("kinfer: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** The environment's settings, and the local stack's (on its default ports) for what the environment does not set. */

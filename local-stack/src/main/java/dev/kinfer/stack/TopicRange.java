@@ -17,7 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads the records a topic received in a span of time, every partition from its first record at or after
  * {@code from} to its last before {@code to} (or its end as it is when the read starts), with an assigned consumer
- * (no group, nothing committed).
+ * (no group, nothing committed) that is used for nothing else.
  */
 final class TopicRange {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -32,6 +32,7 @@ final class TopicRange {
         if (partitions.isEmpty()) {
             throw new IllegalArgumentException("there is no topic " + topic);
         }
+        consumer.assign(partitions);
         // Under read_committed the end offsets are the last stable ones: nothing still in a transaction is waited for.
         Map<TopicPartition, Long> stops = new HashMap<>(consumer.endOffsets(partitions, CALL_TIMEOUT));
         if (to != null) {
@@ -49,7 +50,7 @@ final class TopicRange {
                 remaining.add(partition);
             }
         }
-        consumer.assign(remaining);
+        consumer.pause(partitions.stream().filter(partition -> !remaining.contains(partition)).toList());
         remaining.forEach(partition -> consumer.seek(partition, starts.get(partition).offset()));
         long giveUpAt = System.nanoTime() + timeout.toNanos();
         while (!remaining.isEmpty()) {
@@ -63,7 +64,6 @@ final class TopicRange {
                 throw new IllegalStateException("reading " + topic + " took longer than " + timeout);
             }
         }
-        consumer.assign(List.of());
     }
 
     private static Map<TopicPartition, Long> at(List<TopicPartition> partitions, Instant time) {
