@@ -1,17 +1,12 @@
 package dev.kinfer.stack;
 
+import dev.kinfer.client.KinferClient;
 import dev.kinfer.schemas.ImageRef;
-import dev.kinfer.schemas.serde.SchemaRegistryClient;
-import dev.kinfer.store.ContentHash;
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
+import dev.kinfer.store.ObjectStore;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,13 +31,14 @@ final class Bench {
 
     private final LocalStack stack;
     private final StackConfig config;
-    private final SchemaRegistryClient registry;
+    /** The bench's Kafka-native client, for the whole run: it reads kinfer.results from where the run started. */
+    private final KinferClient client;
     private final StringBuilder report = new StringBuilder();
 
-    private Bench(LocalStack stack, StackConfig config) {
+    private Bench(LocalStack stack, StackConfig config, KinferClient client) {
         this.stack = stack;
         this.config = config;
-        this.registry = new SchemaRegistryClient(stack.registryUrl());
+        this.client = client;
     }
 
     /** A TorchScript image-to-image model the bench can drive, from the repository's test models. */
@@ -63,8 +59,8 @@ final class Bench {
 
     static String run(StackConfig config, List<Model> models, List<Integer> sizes, double secondsPerRate, boolean scaling)
             throws Exception {
-        try (LocalStack stack = LocalStack.startInfrastructure(config)) {
-            Bench bench = new Bench(stack, config);
+        try (LocalStack stack = LocalStack.startInfrastructure(config); KinferClient client = stack.client("bench")) {
+            Bench bench = new Bench(stack, config, client);
             bench.report.append("# kinfer benchmark\n\n")
                     .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                     .append(System.getProperty("os.name")).append(", Java ").append(Runtime.version()).append(". ")
@@ -201,31 +197,29 @@ final class Bench {
     }
 
     private KafkaLoad.Run closedLoop(String label, String model, ImageRef image, int count) throws Exception {
-        try (KafkaLoad load = new KafkaLoad(stack.kafkaConnection(), registry, model)) {
-            for (int i = 0; i < count; i++) {
-                load.send(image);
-                load.awaitAll(Duration.ofMinutes(1));
-            }
-            return load.summary(label, 0);
+        KafkaLoad load = new KafkaLoad(client, model);
+        for (int i = 0; i < count; i++) {
+            load.send(image);
+            load.awaitAll(Duration.ofMinutes(1));
         }
+        return load.summary(label, 0);
     }
 
     /** {@code rate} 0: everything at once (saturation). */
     private KafkaLoad.Run openLoop(String label, String model, ImageRef image, double rate, int count) throws Exception {
-        try (KafkaLoad load = new KafkaLoad(stack.kafkaConnection(), registry, model)) {
-            long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                if (rate > 0) {
-                    long due = start + (long) (i * 1e9 / rate);
-                    while (System.nanoTime() < due) {
-                        load.collect(Duration.ofMillis(1));
-                    }
+        KafkaLoad load = new KafkaLoad(client, model);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (rate > 0) {
+                long due = start + (long) (i * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
                 }
-                load.send(image);
             }
-            load.awaitAll(Duration.ofMinutes(10));
-            return load.summary(label, rate);
+            load.send(image);
         }
+        load.awaitAll(Duration.ofMinutes(10));
+        return load.summary(label, rate);
     }
 
     /** Uploads a photo-like JPEG (smooth shapes and grain, as clients send), the way ingest-api stores inputs. */
@@ -250,15 +244,10 @@ final class Bench {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "jpg", out);
         byte[] bytes = out.toByteArray();
-        String sha = ContentHash.sha256(bytes);
-        MinioClient s3 = MinioClient.builder().endpoint(stack.s3Endpoint())
-                .credentials(stack.secrets().s3AccessKey(), stack.secrets().s3SecretKey()).build();
-        if (!s3.bucketExists(BucketExistsArgs.builder().bucket("kinfer").build())) {
-            s3.makeBucket(MakeBucketArgs.builder().bucket("kinfer").build());
+        try (ObjectStore store = new ObjectStore(stack.storeConfig())) {
+            store.ensureBucket(); // the bench starts no ingest-api, which would make it
         }
-        s3.putObject(PutObjectArgs.builder().bucket("kinfer").object("images/" + sha)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("image/jpeg").build());
-        return new ImageRef("s3://kinfer/images/" + sha, sha, "image/jpeg", side, side, (long) bytes.length);
+        return client.upload(bytes);
     }
 
     private static int shift(int channel, int by) {

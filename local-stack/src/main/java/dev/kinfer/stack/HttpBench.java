@@ -1,18 +1,15 @@
 package dev.kinfer.stack;
 
+import dev.kinfer.client.KinferClient;
 import dev.kinfer.catalog.ModelDeployer;
 import dev.kinfer.schemas.ImageRef;
-import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.stack.LoadClient.Mode;
 import dev.kinfer.stack.LoadClient.Sample;
-import dev.kinfer.store.ContentHash;
 import dev.kinfer.store.ObjectStore;
-import dev.kinfer.store.StoreConfig;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -154,22 +151,16 @@ final class HttpBench {
      * Kafka-native client would, and results read back; what HTTP and ingest-api cost is the gap to the HTTP rows.
      */
     private KafkaLoad.Run kafkaPath(LocalStack stack, byte[] jpeg, RawLoop raw) throws Exception {
-        String sha256 = ContentHash.sha256(jpeg);
-        try (ObjectStore store = new ObjectStore(new StoreConfig(stack.s3Endpoint(), "us-east-1", stack.secrets().s3AccessKey(),
-                stack.secrets().s3SecretKey(), LocalStack.BUCKET))) {
-            store.put(store.imageUri(sha256), jpeg, "image/jpeg");
-            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(jpeg));
-            ImageRef image = new ImageRef(store.imageUri(sha256).toString(), sha256, "image/jpeg", decoded.getWidth(), decoded.getHeight(),
-                    (long) jpeg.length);
+        try (KinferClient client = stack.client("bench")) {
+            ImageRef image = client.upload(jpeg);
             int count = (int) Math.max(200, raw.imagesPerSecond() * seconds);
             log.info("Kafka path: {} requests at once", count);
-            try (KafkaLoad load = new KafkaLoad(stack.kafkaConnection(), new SchemaRegistryClient(stack.registryUrl()), MODEL)) {
-                for (int i = 0; i < count; i++) {
-                    load.send(image);
-                }
-                load.awaitAll(Duration.ofMinutes(10));
-                return load.summary("saturated", 0);
+            KafkaLoad load = new KafkaLoad(client, MODEL);
+            for (int i = 0; i < count; i++) {
+                load.send(image);
             }
+            load.awaitAll(Duration.ofMinutes(10));
+            return load.summary("saturated", 0);
         }
     }
 
@@ -225,8 +216,7 @@ final class HttpBench {
 
     /** Through the catalogue, as {@code ./kinfer models deploy} does: the stack starts a worker for it. */
     private static void deploy(LocalStack stack, Path modelDir) throws Exception {
-        try (ObjectStore store = new ObjectStore(new StoreConfig(stack.s3Endpoint(), "us-east-1", stack.secrets().s3AccessKey(),
-                stack.secrets().s3SecretKey(), LocalStack.BUCKET));
+        try (ObjectStore store = new ObjectStore(stack.storeConfig());
              ModelDeployer deployer = new ModelDeployer(stack.kafkaConnection(), store)) {
             store.ensureBucket();
             log.info("deployed {}", deployer.deploy(modelDir).key());

@@ -1,107 +1,71 @@
 package dev.kinfer.stack;
 
+import dev.kinfer.client.KinferClient;
+import dev.kinfer.client.Submission;
 import dev.kinfer.schemas.ImageRef;
-import dev.kinfer.schemas.InferenceRequest;
-import dev.kinfer.schemas.InferenceResult;
-import dev.kinfer.schemas.KafkaConnection;
-import dev.kinfer.schemas.serde.AvroDeserializer;
-import dev.kinfer.schemas.serde.AvroSerializer;
-import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The benches' Kafka-side client: produces requests straight to a model's topic (as a Kafka-native client does)
- * and reads their results from {@code kinfer.results} (read_committed), timing each from send to receipt on this
- * JVM's clock.
+ * The benches' Kafka-side load: requests produced straight to a model's topic through {@link KinferClient} (as a
+ * Kafka-native client does), each timed from submission to its result's arrival from {@code kinfer.results}
+ * (read_committed) on this JVM's clock.
  */
-final class KafkaLoad implements AutoCloseable {
+final class KafkaLoad {
     /** One measured load level. */
     record Run(String label, double offered, int requests, double throughput, double p50, double p95, double p99,
                double meanBatch, double overheadP50, String breakdown) {
     }
 
+    private final KinferClient client;
     private final String model;
-    private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroSerializer<InferenceRequest> writer;
-    private final AvroDeserializer<InferenceResult> reader;
-    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    private final int partitions;
-    private int sent;
+    private final AtomicInteger unfinished = new AtomicInteger();
+    private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     // per result: latency ms, batch size, inference ms, queued ms, fetch ms, completed-to-received ms
-    private final List<double[]> done = new ArrayList<>();
+    private final Queue<double[]> done = new ConcurrentLinkedQueue<>();
     private long firstSent;
-    private long lastReceived;
+    private volatile long lastReceived;
 
-    KafkaLoad(KafkaConnection kafka, SchemaRegistryClient registry, String model) {
+    KafkaLoad(KinferClient client, String model) {
+        this.client = client;
         this.model = model;
-        this.writer = new AvroSerializer<>(registry);
-        this.reader = new AvroDeserializer<>(registry, InferenceResult.class);
-        producer = new KafkaProducer<>(kafka.clientConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0)), new StringSerializer(),
-                new ByteArraySerializer());
-        partitions = producer.partitionsFor("kinfer.requests." + model).size();
-        consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> resultPartitions = consumer.partitionsFor("kinfer.results").stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(resultPartitions);
-        consumer.seekToEnd(resultPartitions);
-        resultPartitions.forEach(consumer::position); // resolve the end now, before any request is sent
     }
 
     void send(ImageRef image) {
-        String id = UUID.randomUUID().toString();
-        String topic = "kinfer.requests." + model;
-        InferenceRequest request = InferenceRequest.newBuilder().setRequestId(id).setTenant("bench").setModel(model)
-                .setInputs(List.of(image)).setSubmittedAt(Instant.now()).setCacheKey(id).build();
-        long now = System.nanoTime();
-        if (sentAt.isEmpty() && done.isEmpty()) {
-            firstSent = now;
+        long sent = System.nanoTime();
+        if (firstSent == 0) {
+            firstSent = sent;
         }
-        sentAt.put(id, now);
-        // Spread evenly, so that the run measures the workers rather than how keys happened to hash.
-        producer.send(new ProducerRecord<>(topic, sent++ % partitions, id, writer.serialize(topic, request)));
-    }
-
-    void collect(Duration timeout) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-            Long sent = sentAt.remove(record.key());
-            if (sent != null) {
-                lastReceived = System.nanoTime();
-                InferenceResult result = reader.deserialize(record.topic(), record.value());
-                done.add(new double[] {(lastReceived - sent) / 1e6, result.getTimings().getBatchSize(),
-                        result.getTimings().getInferenceMs(), result.getTimings().getQueuedMs(), result.getTimings().getFetchMs(),
+        unfinished.incrementAndGet();
+        client.submit(Submission.to(model, List.of(image))).whenComplete((result, failure) -> {
+            long received = System.nanoTime();
+            if (failure != null) {
+                failures.add(failure);
+            } else {
+                done.add(new double[] {(received - sent) / 1e6, result.getTimings().getBatchSize(), result.getTimings().getInferenceMs(),
+                        result.getTimings().getQueuedMs(), result.getTimings().getFetchMs(),
                         Duration.between(result.getCompletedAt(), Instant.now()).toMillis()});
+                lastReceived = Math.max(lastReceived, received);
             }
-        }
+            unfinished.decrementAndGet();
+        });
     }
 
-    void awaitAll(Duration timeout) {
-        producer.flush();
+    void awaitAll(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!sentAt.isEmpty() && System.nanoTime() < deadline) {
-            collect(Duration.ofMillis(5));
+        while (unfinished.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
         }
-        if (!sentAt.isEmpty()) {
-            throw new IllegalStateException(sentAt.size() + " results missing after " + timeout);
+        if (unfinished.get() > 0) {
+            throw new IllegalStateException(unfinished.get() + " results missing after " + timeout);
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " requests failed, the first: " + failures.peek(), failures.peek());
         }
     }
 
@@ -121,12 +85,6 @@ final class KafkaLoad implements AutoCloseable {
 
     private double median(int field) {
         return percentile(done.stream().mapToDouble(d -> d[field]).sorted().toArray(), 50);
-    }
-
-    @Override
-    public void close() {
-        producer.close();
-        consumer.close();
     }
 
     static double percentile(double[] sorted, int p) {

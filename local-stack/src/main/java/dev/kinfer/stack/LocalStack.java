@@ -3,9 +3,12 @@ package dev.kinfer.stack;
 import dev.kinfer.catalog.ModelCatalog;
 import dev.kinfer.catalog.ModelDeployer;
 import dev.kinfer.catalog.ModelManifest;
+import dev.kinfer.client.KinferClient;
 import dev.kinfer.credentials.Tenants;
 import dev.kinfer.schemas.KafkaConnection;
+import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
+import dev.kinfer.schemas.serde.RegistryConnection;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.StoreConfig;
 import java.io.IOException;
@@ -27,6 +30,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration SERVICE_START = Duration.ofMinutes(3);
     static final String BUCKET = "kinfer";
+    /** As the services make kinfer.results when they find it missing. */
+    private static final int RESULT_PARTITIONS = 4;
 
     private final StackConfig config;
     /** Extra environment for ingest-api (tests shorten its timings). */
@@ -181,7 +187,7 @@ public final class LocalStack implements AutoCloseable {
     private void deployIfMissing(List<Path> modelDirs) throws InterruptedException {
         ModelDeployer.ensureTopic(kafkaConnection);
         try (ModelCatalog catalog = new ModelCatalog(kafkaConnection);
-             ObjectStore store = new ObjectStore(new StoreConfig(s3Endpoint, "us-east-1", secrets.s3AccessKey(), secrets.s3SecretKey(), BUCKET));
+             ObjectStore store = new ObjectStore(storeConfig());
              ModelDeployer deployer = new ModelDeployer(kafkaConnection, store)) {
             if (!catalog.awaitCaughtUp(Duration.ofSeconds(30))) {
                 throw new IllegalStateException("could not read the model catalogue " + Topics.MODELS + " within 30 s");
@@ -432,6 +438,20 @@ public final class LocalStack implements AutoCloseable {
 
     String s3Endpoint() {
         return s3Endpoint;
+    }
+
+    /** The stack's object store, as its services reach it. */
+    StoreConfig storeConfig() {
+        return new StoreConfig(s3Endpoint, "us-east-1", secrets.s3AccessKey(), secrets.s3SecretKey(), BUCKET);
+    }
+
+    /** A Kafka-native client of this stack whose jobs belong to {@code tenant}; makes kinfer.results as the services do. */
+    KinferClient client(String tenant) {
+        try (Admin admin = Admin.create(kafkaConnection.clientConfig(Map.of()))) {
+            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, RESULT_PARTITIONS)), Duration.ofSeconds(30));
+        }
+        return KinferClient.builder().kafka(kafkaConnection).registry(RegistryConnection.to(registryUrl())).store(storeConfig())
+                .tenant(tenant).build();
     }
 
     /** The development API key (admin of tenant {@value DevKey#TENANT}), or null when authentication is off. */

@@ -5,19 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kinfer.schemas.CacheKeys;
+import dev.kinfer.client.JobExpiredException;
+import dev.kinfer.client.JobFailedException;
+import dev.kinfer.client.KinferClient;
+import dev.kinfer.client.Outcome;
+import dev.kinfer.client.Submission;
+import dev.kinfer.imaging.RejectedImageException;
 import dev.kinfer.schemas.ImageRef;
-import dev.kinfer.schemas.InferenceRequest;
+import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.ResultStatus;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
-import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.RegistryConnection;
-import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.stack.MultipartForm.Part;
-import dev.kinfer.store.ContentHash;
-import dev.kinfer.store.ObjectStore;
-import dev.kinfer.store.StoreConfig;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -34,28 +34,36 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Jobs of a model deployed while result-sink runs, and {@code ./kinfer replay} of its traffic: a request produced
- * straight to the model's new topic is PENDING in {@code GET /v1/jobs/{id}} while no worker serves it, then SUCCEEDED;
- * the span's traffic (that request and HTTP jobs) replayed on a second version differs pixel by pixel, replayed on the
- * same version agrees exactly, and no replayed result reaches {@code kinfer.results} or the job status.
+ * kinfer used from Kafka, on the real stack: the client library ({@link KinferClient}), job status for requests that
+ * never touched HTTP, and {@code ./kinfer replay}. A request the client produces to the topic of a model deployed while
+ * result-sink runs is PENDING in {@code GET /v1/jobs/{id}} while no worker serves it, then SUCCEEDED, and its future
+ * completes; the span's traffic (that request and HTTP jobs) replayed on a second version differs pixel by pixel,
+ * replayed on the same version agrees exactly, and no replayed result reaches {@code kinfer.results} or the job status.
+ * The client's batch submission keeps its bound, and FAILED and EXPIRED jobs fail their futures with their exceptions.
  */
-class ReplayIT {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaNativeIT {
     private static final String MODEL = "shadow";
     private static final Path TEST_MODELS = Path.of("inference-worker/src/test/resources/models");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +73,7 @@ class ReplayIT {
     private static LocalStack stack;
     private static StackConfig config;
     private static final List<ChildProcess> services = new ArrayList<>();
+    private static KinferClient client;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -74,10 +83,14 @@ class ReplayIT {
         ChildProcess ingest = service(stack.startIngest(config.ports().http(), Map.of()));
         sink.awaitReady(stack.sinkUrl() + "/health/ready", START);
         ingest.awaitReady(stack.apiUrl() + "/health/ready", START);
+        client = stack.client(DevKey.TENANT);
     }
 
     @AfterAll
     static void stopStack() {
+        if (client != null) {
+            client.close();
+        }
         services.reversed().forEach(ChildProcess::close);
         if (stack != null) {
             stack.close();
@@ -85,6 +98,7 @@ class ReplayIT {
     }
 
     @Test
+    @Order(1)
     void shouldTrackANewModelsKafkaNativeJobsAndReplayItsTrafficOnAnotherVersion() throws Exception {
         ModelsCli.run(stack, "deploy", modelDir("v1", "invert.pt").toString());
         try (Admin admin = Admin.create(stack.kafkaConnection().clientConfig(Map.of()))) {
@@ -93,11 +107,14 @@ class ReplayIT {
         }
         Instant from = Instant.now();
 
-        String kafkaNative = produceStraightToKafka(image(0));
+        Submission submission = Submission.to(MODEL, List.of(client.upload(image(0))));
+        CompletableFuture<InferenceResult> result = client.submit(submission);
+        String kafkaNative = submission.requestId();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(kafkaNative)).isEqualTo("PENDING"));
         int workerPort = PortGuard.free();
         ChildProcess worker = service(stack.startCatalogWorker("shadow-1", MODEL, workerPort, Map.of()));
         worker.awaitReady("http://127.0.0.1:" + workerPort + "/health/ready", START);
+        assertThat(result.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(kafkaNative)).isEqualTo("SUCCEEDED"));
         List<String> overHttp = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
@@ -109,8 +126,8 @@ class ReplayIT {
         Instant to = Instant.now();
 
         ModelsCli.run(stack, "deploy", modelDir("v2", "stylize-small.pt").toString());
-        await().atMost(Duration.ofSeconds(90)).until(ReplayIT::workerServesV2);
-        Replay replay = new Replay(stack.kafkaConnection(), RegistryConnection.to(stack.registryUrl()), store());
+        await().atMost(Duration.ofSeconds(90)).until(KafkaNativeIT::workerServesV2);
+        Replay replay = new Replay(stack.kafkaConnection(), RegistryConnection.to(stack.registryUrl()), stack.storeConfig());
 
         Replay.Options toV2 = new Replay.Options(MODEL, from, to, "v2", "it-v2", Duration.ofMinutes(2));
         List<Replay.Outcome> shadow = replay.run(toV2);
@@ -138,6 +155,57 @@ class ReplayIT {
         assertThat(jobStatus(replayed.iterator().next())).as("a replay is no client's job").isEqualTo("404");
     }
 
+    @Test
+    @Order(2)
+    void shouldBoundABatchAndFailFuturesOfJobsThatDidNotSucceed() throws Exception {
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 10; i < 30; i++) {
+            images.add(image(i));
+        }
+        images.add(new byte[] {1, 2, 3}); // not an image: that one fails, the rest go on
+        AtomicInteger mostWaiting = new AtomicInteger();
+        List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        client.submitAll(MODEL, images.iterator(), Map.of(), 4).subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Outcome outcome) {
+                mostWaiting.accumulateAndGet(client.waiting(), Math::max);
+                outcomes.add(outcome);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                done.countDown();
+            }
+
+            @Override
+            public void onComplete() {
+                done.countDown();
+            }
+        });
+        assertThat(done.await(2, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(outcomes).hasSize(21);
+        assertThat(outcomes.stream().filter(Outcome::succeeded)).hasSize(20)
+                .allSatisfy(o -> assertThat(o.result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED));
+        assertThat(outcomes.stream().filter(o -> o.index() == 20).findFirst().orElseThrow().failure())
+                .isInstanceOf(RejectedImageException.class);
+        assertThat(mostWaiting.get()).isLessThanOrEqualTo(4);
+
+        ImageRef input = client.upload(image(40));
+        CompletableFuture<InferenceResult> badParameter = client.submit(Submission.to(MODEL, List.of(input)).withParams(Map.of("nope", "1")));
+        CompletableFuture<InferenceResult> late = client.submit(Submission.to(MODEL, List.of(input)).withDeadline(Instant.now().minusSeconds(1)));
+        assertThat(badParameter).failsWithin(Duration.ofSeconds(60)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(JobFailedException.class, f -> assertThat(f.code()).isEqualTo("invalid-parameter"));
+        assertThat(late).failsWithin(Duration.ofSeconds(60)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(JobExpiredException.class);
+    }
+
     /** A job pinned to v2 succeeds once the worker has loaded it; until then it fails with unknown-model-version. */
     private static boolean workerServesV2() throws Exception {
         String job = submitOverHttp(image(9), Map.of("modelVersion", "v2"));
@@ -149,27 +217,6 @@ class ReplayIT {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(rest);
         return all;
-    }
-
-    /** As a Kafka-native client does it: the image at its content address, the request on the model's topic. */
-    private static String produceStraightToKafka(byte[] png) throws Exception {
-        String sha = ContentHash.sha256(png);
-        try (ObjectStore objects = new ObjectStore(store())) {
-            objects.ensureBucket();
-            objects.put(objects.imageUri(sha), png, "image/png");
-        }
-        ImageRef input = new ImageRef("s3://kinfer/images/" + sha, sha, "image/png", 32, 24, (long) png.length);
-        String id = UUID.randomUUID().toString();
-        InferenceRequest request = InferenceRequest.newBuilder().setRequestId(id).setTenant(DevKey.TENANT).setModel(MODEL)
-                .setInputs(List.of(input)).setSubmittedAt(Instant.now())
-                .setCacheKey(CacheKeys.of(DevKey.TENANT, MODEL, Map.of(), List.of(sha))).build();
-        String topic = Topics.requests(MODEL);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.kafkaConnection().clientConfig(Map.of()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, id, new AvroSerializer<InferenceRequest>(new SchemaRegistryClient(stack.registryUrl()))
-                    .serialize(topic, request))).get();
-        }
-        return id;
     }
 
     private static String submitOverHttp(byte[] png, Map<String, String> fields) throws Exception {
@@ -204,16 +251,12 @@ class ReplayIT {
     private static byte[] image(int n) throws Exception {
         BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
         var graphics = image.createGraphics();
-        graphics.setColor(new Color(20 * n, 255 - 20 * n, 100 + 10 * n));
+        graphics.setColor(new Color(Math.floorMod(20 * n, 256), Math.floorMod(255 - 7 * n, 256), Math.floorMod(100 + 10 * n, 256)));
         graphics.fillRect(0, 0, 32, 24);
         graphics.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         return png.toByteArray();
-    }
-
-    private static StoreConfig store() {
-        return new StoreConfig(stack.s3Endpoint(), "us-east-1", stack.secrets().s3AccessKey(), stack.secrets().s3SecretKey(), "kinfer");
     }
 
     private static Path modelDir(String version, String artifact) throws Exception {
