@@ -159,6 +159,7 @@ public final class IngestApp implements AutoCloseable {
             javalin.routes.post("/v1/models/{model}/jobs", this::submit);
             javalin.routes.post("/v1/models/{modelAndVerb}", this::predict);
             javalin.routes.post("/v1/uploads", this::createUpload);
+            javalin.routes.get("/v1/jobs", jobs::recent);
             javalin.routes.get("/v1/jobs/{id}", jobs::status);
             javalin.routes.get("/v1/jobs/{id}/events", jobs::events);
             javalin.routes.post("/v1/jobs/{id}/webhook:redeliver", jobs::redeliverWebhook);
@@ -187,7 +188,8 @@ public final class IngestApp implements AutoCloseable {
 
     /** Health checks answer anyone (probes carry no credentials); so does the API's own description. */
     private static boolean isPublic(String path) {
-        return path.startsWith("/health/") || path.equals("/openapi.json") || path.equals("/docs") || path.startsWith("/docs/");
+        return path.startsWith("/health/") || path.equals("/openapi.json") || path.equals("/docs") || path.startsWith("/docs/")
+                || path.equals("/") || path.startsWith(WebPage.ASSETS + "/"); // the page asks for the key; its calls carry it
     }
 
     /** Two images (content and style, or face and reference) and the form around them. */

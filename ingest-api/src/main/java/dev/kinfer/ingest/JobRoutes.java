@@ -31,6 +31,8 @@ final class JobRoutes {
     /** The default wait of {@code :predict}, and the most any request may ask for. */
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    /** The most jobs {@code GET /v1/jobs} lists. */
+    static final int MAX_RECENT = 100;
     /** An event stream ends after this even if its job has not (the client reconnects). */
     private static final Duration MAX_STREAM = Duration.ofMinutes(10);
     /** The longest any client may wait on one job here: what the tracker must remember a job for. */
@@ -75,6 +77,25 @@ final class JobRoutes {
         } catch (IOException e) {
             throw new IllegalStateException("result-sink answered a job that is not JSON", e);
         }
+    }
+
+    /**
+     * {@code GET /v1/jobs?limit=}: the caller's tenant's most recent jobs (1 to {@value #MAX_RECENT}, default 20), newest
+     * first, as result-sink keeps them: id, model, status and times; {@code GET /v1/jobs/{id}} has the rest.
+     */
+    void recent(Context ctx) {
+        String limit = ctx.queryParam("limit");
+        int count;
+        try {
+            count = limit == null ? 20 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count < 1 || count > MAX_RECENT) {
+            throw new ApiProblem(400, "invalid-limit", "Invalid limit", "limit is a whole number from 1 to " + MAX_RECENT);
+        }
+        JobStatusProxy.Answer answer = sink.recent(Authenticator.principal(ctx).tenant(), count);
+        ctx.status(answer.status()).contentType(answer.contentType()).result(answer.body());
     }
 
     /** {@code GET /v1/jobs/{id}}, waiting up to {@code ?wait=} seconds (or {@code Prefer: wait=}) for the result. */

@@ -34,6 +34,12 @@ final class JobStatusProxy {
         return send(request(jobId, "", tenant).GET());
     }
 
+    /** The tenant's most recent jobs, newest first, at most {@code limit}. */
+    Answer recent(String tenant, int limit) {
+        return send(HttpRequest.newBuilder(jobsUrl.resolve("v1/jobs?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
+                + "&limit=" + limit)).timeout(Duration.ofSeconds(10)).GET());
+    }
+
     /** Asks result-sink to deliver the job's webhook again, with a new id. */
     Answer redeliver(String jobId, String tenant) {
         return send(request(jobId, "/webhook:redeliver", tenant).POST(HttpRequest.BodyPublishers.noBody()));

@@ -45,6 +45,7 @@ class ApiDocsTest {
         javalin.routes.post("/v1/models/{modelAndVerb}", OK);
         javalin.routes.post("/v1/uploads", OK);
         javalin.routes.get("/v1/models/{model}", OK);
+        javalin.routes.get("/v1/jobs", OK);
         javalin.routes.get("/v1/jobs/{id}", OK);
         javalin.routes.get("/v1/jobs/{id}/events", OK);
         javalin.routes.post("/v1/jobs/{id}/webhook:redeliver", OK);

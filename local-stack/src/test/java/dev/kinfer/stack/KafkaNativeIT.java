@@ -124,6 +124,11 @@ class KafkaNativeIT {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(job)).isEqualTo("SUCCEEDED"));
         }
         Instant to = Instant.now();
+        JsonNode recent = JSON.readTree(get("/v1/jobs?limit=5"));
+        List<String> newestFirst = new ArrayList<>(overHttp.reversed());
+        newestFirst.add(kafkaNative);
+        assertThat(recent.path("jobs").findValuesAsText("jobId")).as("history, newest first, HTTP and Kafka-native alike")
+                .containsExactlyElementsOf(newestFirst);
 
         ModelsCli.run(stack, "deploy", modelDir("v2", "stylize-small.pt").toString());
         await().atMost(Duration.ofSeconds(90)).until(KafkaNativeIT::workerServesV2);
@@ -225,6 +230,13 @@ class KafkaNativeIT {
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body()).path("jobId").asText();
+    }
+
+    private static String get(String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
+                .header("X-API-Key", stack.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
     }
 
     /** The job's status as its tenant sees it, or the HTTP status when there is no job document. */

@@ -16,7 +16,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -73,6 +76,7 @@ public final class SinkApp implements AutoCloseable {
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();
             HttpObservation.install(javalin, metrics, SinkApp::servedTenant);
+            javalin.routes.get("/v1/jobs", this::recent);
             javalin.routes.get("/v1/jobs/{id}", this::job);
             javalin.routes.post("/v1/jobs/{id}/webhook:redeliver", this::redeliver);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
@@ -130,6 +134,48 @@ public final class SinkApp implements AutoCloseable {
         if (state != null) {
             ctx.json(views.renderWithWebhook(state));
         }
+    }
+
+    /** {@code GET /v1/jobs?tenant=&limit=}: the tenant's most recent jobs, newest first (ingest-api checks the limit). */
+    private void recent(Context ctx) {
+        String tenant = ctx.queryParam("tenant");
+        if (tenant == null) {
+            problem(ctx, 400, "tenant-required", "Tenant required", "ask as ingest-api does: ?tenant=<the caller's tenant>");
+            return;
+        }
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            problem(ctx, 503, "status-unavailable", "Job status unavailable", "job status is being restored (" + streams.state() + ")");
+            return;
+        }
+        int limit = Math.clamp(ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20), 1, 100);
+        ReadOnlyKeyValueStore<String, JobState> jobs = streams.store(
+                StoreQueryParameters.fromNameAndType(JobTopology.JOBS_STORE, QueryableStoreTypes.keyValueStore()));
+        List<Map<String, Object>> listed = new ArrayList<>();
+        try (KeyValueIterator<String, JobState> all = jobs.all()) {
+            Iterator<JobState> states = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return all.hasNext();
+                }
+
+                @Override
+                public JobState next() {
+                    return all.next().value;
+                }
+            };
+            for (JobState job : RecentJobs.of(states, tenant, limit)) {
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("jobId", job.jobId());
+                summary.put("model", job.model());
+                summary.put("status", job.status());
+                summary.put("submittedAt", job.submittedAt() == null ? null : Instant.ofEpochMilli(job.submittedAt()).toString());
+                summary.put("completedAt", job.completedAt() == null ? null : Instant.ofEpochMilli(job.completedAt()).toString());
+                summary.put("links", Map.of("self", "/v1/jobs/" + job.jobId()));
+                listed.add(summary);
+            }
+        }
+        ctx.attribute(SERVED_TENANT, tenant);
+        ctx.json(Map.of("jobs", listed));
     }
 
     /** {@code POST /v1/jobs/{id}/webhook:redeliver}: a new delivery of a finished job's webhook, with a new id. */
