@@ -149,7 +149,9 @@ public final class WorkerMain {
                 // A crashed worker's partitions move to the others within this.
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 // Bounds how long a rewind waits for the committed offsets while the broker is away.
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)),
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+                // Asking whether a request's replay topic exists must not make it, whatever the broker allows.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false)),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
