@@ -150,6 +150,7 @@ public final class IngestApp implements AutoCloseable {
             // Waiting for results parks a request; virtual threads make that cost no platform thread.
             javalin.concurrency.useVirtualThreads = true;
             ApiDocs.register(javalin);
+            WebPage.register(javalin);
             EdgeMetrics.install(javalin, metrics); // first: times every request, opens its log context (request id, trace)
             javalin.routes.before(ctx -> {
                 if (!isPublic(ctx.path())) {

@@ -59,6 +59,7 @@ class ApiDocsTest {
         javalin.routes.get("/metrics", OK);
         javalin.routes.get("/health/live", OK);
         javalin.routes.get("/health/ready", OK);
+        javalin.routes.get("/", OK);
     }
 
     private String start(Consumer<JavalinConfig> routes) {

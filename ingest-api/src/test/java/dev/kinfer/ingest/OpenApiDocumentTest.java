@@ -53,7 +53,7 @@ class OpenApiDocumentTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace", "query");
     private static final Set<String> JSON_MEDIA_TYPES = Set.of("application/json", "application/problem+json");
     /** The routes that need no credential (as IngestApp's authentication exempts them). */
-    private static final Pattern PUBLIC = Pattern.compile("/health/.*|/openapi\\.json|/docs");
+    private static final Pattern PUBLIC = Pattern.compile("/health/.*|/openapi\\.json|/docs|/");
     /** Presigns offline: the signature is computed here, no S3 server is asked. */
     private static final ObjectStore STORE = new ObjectStore(new StoreConfig("http://127.0.0.1:9", "us-east-1", "test", "test-secret",
             "kinfer"));

@@ -24,6 +24,7 @@ final class Banner {
 
                 kinfer is up.
 
+                  web page         %1$s/   (paste the API key, pick a model, drop in photos)
                   API              %1$s   (reference: %1$s/docs)
                   API key          %6$s
                   models           %1$s/v1/models
