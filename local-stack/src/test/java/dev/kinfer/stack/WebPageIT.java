@@ -109,12 +109,16 @@ class WebPageIT {
 
     @Test
     @Order(3)
-    void shouldDrawTheFacesFoundInAPortrait() throws Exception {
+    void shouldDrawTheFacesFoundInAPortraitOneJobPerImage() throws Exception {
         Path portrait = files.resolve("astronaut.png");
         Files.write(portrait, TestPhotos.astronaut(config.cacheDir()));
         choose("detect-faces");
-        upload("image", portrait);
-        WebElement card = runAndAwait();
+        int before = browser.findElements(By.cssSelector("#jobs .job")).size();
+        browser.findElement(By.id("input-image")).sendKeys(portrait + "\n" + TestPhotos.OPENCV.resolve("fruits.jpg"));
+        browser.findElement(By.id("run")).click();
+        waitUntil(JOB, () -> browser.findElements(By.cssSelector("#jobs .job .status.SUCCEEDED")).size() == before + 2);
+        WebElement card = browser.findElements(By.cssSelector("#jobs .job")).stream()
+                .filter(job -> job.findElement(By.tagName("h3")).getText().contains("astronaut.png")).findFirst().orElseThrow();
 
         waitUntil(Duration.ofSeconds(10), () -> !card.findElements(By.cssSelector(".face")).isEmpty());
         List<WebElement> faces = card.findElements(By.cssSelector(".face"));
