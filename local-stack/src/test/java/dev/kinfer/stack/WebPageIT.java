@@ -2,12 +2,18 @@ package dev.kinfer.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,8 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web page in a real browser (Debian's chromium, driven by its chromedriver through Selenium) against the whole
  * stack with its demo models: a background removed from a real photo, shown over the input with a working before/after
- * slider; faces found in a portrait drawn as boxes with scores; a file that is not an image answered with the
- * problem's title and detail; the history; a phone-width window without sideways scrolling. Screenshots go to
+ * slider; faces found in a portrait drawn as boxes with scores, two images at once as two jobs; a verification as
+ * its two photos and verdict; images dropped and pasted; a file that is not an image answered with the problem's
+ * title and detail; the history; a phone-width window without sideways scrolling. Screenshots go to
  * {@code local-stack/target/screenshots/} ({@code -Dkinfer.screenshot.write=true} also refreshes the README's {@code docs/web-page.png}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -131,6 +138,40 @@ class WebPageIT {
 
     @Test
     @Order(4)
+    void shouldShowAVerificationAsTheTwoPhotosAndTheVerdict() throws Exception {
+        Path portrait = files.resolve("astronaut.png");
+        choose("verify-face");
+        upload("image", portrait);
+        upload("reference", portrait);
+        WebElement card = runAndAwait();
+
+        assertThat(card.findElements(By.cssSelector(".pair img"))).hasSize(2);
+        assertThat(card.findElement(By.cssSelector(".verdict")).getText()).startsWith("Same person").contains("similarity 1.000");
+    }
+
+    @Test
+    @Order(5)
+    void shouldTakeImagesDroppedOrPastedAsJobs() {
+        choose("detect-faces");
+        String image = "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));"
+                + " const data = new DataTransfer(); data.items.add(new File([bytes], arguments[1], {type: 'image/png'})); return data;";
+        String png = Base64.getEncoder().encodeToString(blankPng());
+        script("const data = (() => {" + image + "})(); const drop = new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true});"
+                + " document.getElementById('drop').dispatchEvent(drop);", png, "dropped.png");
+        script("const data = (() => {" + image + "})(); document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data}));",
+                png, "pasted.png");
+        assertThat(browser.findElements(By.cssSelector("#thumbnails img"))).extracting(img -> img.getAttribute("alt"))
+                .containsExactly("dropped.png", "pasted.png");
+
+        int before = browser.findElements(By.cssSelector("#jobs .job")).size();
+        browser.findElement(By.id("run")).click();
+        waitUntil(JOB, () -> browser.findElements(By.cssSelector("#jobs .job")).size() == before + 2);
+        assertThat(browser.findElements(By.cssSelector("#jobs .job h3"))).extracting(WebElement::getText)
+                .anyMatch(title -> title.endsWith("dropped.png")).anyMatch(title -> title.endsWith("pasted.png"));
+    }
+
+    @Test
+    @Order(6)
     void shouldShowTheProblemOfAFileThatIsNotAnImage() throws Exception {
         Path text = files.resolve("x.png");
         Files.writeString(text, "hello, not an image", StandardCharsets.UTF_8);
@@ -146,7 +187,7 @@ class WebPageIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void shouldListTheHistoryAndFitAPhone() throws Exception {
         browser.findElement(By.id("refresh-history")).click();
         waitUntil(Duration.ofSeconds(20), () -> browser.findElements(By.cssSelector("#history li button")).size() >= 2);
@@ -164,6 +205,16 @@ class WebPageIT {
         assertThat(overflow).as("no sideways scrolling at phone width (widest: %s)", widest).isLessThanOrEqualTo(0L);
         screenshot("phone");
         browser.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
+    private static byte[] blankPng() {
+        try {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", png);
+            return png.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void choose(String model) {
