@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@link KinferClient#submitAll}: one feeding thread submits images while fewer than {@code maxInFlight} jobs are
  * unfinished or unpublished, and otherwise publishes the next ended job, blocking while the subscriber's buffer is
- * full. So neither a slow model nor a slow subscriber lets more than {@code maxInFlight} jobs pile up.
+ * full (it holds up to {@code maxInFlight}). So neither a slow model nor a slow subscriber lets more than
+ * {@code maxInFlight} jobs be unfinished, or more than as many ended ones wait for the subscriber.
  */
 final class BatchSubmission implements Flow.Publisher<Outcome> {
     /** Starts one image's job; throws if it cannot (the image is no image, say). */

@@ -16,19 +16,31 @@ import dev.kinfer.store.ContentHash;
 import dev.kinfer.store.ObjectStore;
 import dev.kinfer.store.S3Uri;
 import dev.kinfer.store.StoreConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * kinfer from Kafka, as {@code docs/kafka-protocol.md} describes it: images go to the object store at their content
@@ -50,7 +62,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KinferClient implements AutoCloseable {
     /** The most pixels an image may have here; ingest-api's default limit is lower. */
+    private static final Logger log = LoggerFactory.getLogger(KinferClient.class);
     private static final long MAX_PIXELS = 100_000_000L;
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final String tenant;
     private final String resultTopic;
@@ -58,19 +72,28 @@ public final class KinferClient implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final AvroSerializer<InferenceRequest> requests;
     private final ResultReader results;
+    private final Admin admin;
+    /** Request topics seen to exist: a request for a model whose topic is not there would wait for ever. */
+    private final Set<String> requestTopics = ConcurrentHashMap.newKeySet();
     private final ImageDecoder images = new ImageDecoder(MAX_PIXELS);
 
     private KinferClient(Builder builder) {
         this.tenant = builder.tenant;
         this.resultTopic = builder.resultTopic;
         SchemaRegistryClient registry = new SchemaRegistryClient(builder.registry);
-        this.store = new ObjectStore(builder.store);
-        this.results = new ResultReader(builder.kafka, registry, resultTopic);
         this.requests = new AvroSerializer<>(registry);
+        this.store = new ObjectStore(builder.store);
         this.producer = new KafkaProducer<>(builder.kafka.clientConfig(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 1)), new StringSerializer(), new ByteArraySerializer());
+        this.admin = Admin.create(builder.kafka.clientConfig(Map.of()));
+        try {
+            this.results = new ResultReader(builder.kafka, registry, resultTopic, builder.tenant); // connects: may fail
+        } catch (RuntimeException e) {
+            close(admin, producer, store);
+            throw e;
+        }
     }
 
     public static Builder builder() {
@@ -101,10 +124,15 @@ public final class KinferClient implements AutoCloseable {
         return submit(Submission.to(model, inputs).withParams(params));
     }
 
-    /** Produces the request; its future completes with the result (or fails with a {@link KinferJobException}). */
+    /**
+     * Produces the request; its future completes with the result (or fails with a {@link KinferJobException}).
+     *
+     * @throws IllegalArgumentException if the model has no request topic (a mistyped name, or a model no one deployed)
+     */
     public CompletableFuture<InferenceResult> submit(Submission submission) {
         InferenceRequest request = request(submission);
         String topic = Topics.requests(submission.model());
+        requireTopic(topic);
         CompletableFuture<InferenceResult> result = results.expect(request.getRequestId());
         try {
             producer.send(new ProducerRecord<>(topic, request.getRequestId(), requests.serialize(topic, request)), (sent, failure) -> {
@@ -120,8 +148,9 @@ public final class KinferClient implements AutoCloseable {
 
     /**
      * Submits each image of {@code images} to {@code model} as its own job, with at most {@code maxInFlight} jobs
-     * unfinished or finished but not yet taken by the subscriber: a slow model or a slow subscriber slows the reading
-     * of {@code images}, and memory stays bounded however many there are. Each image's {@link Outcome} is published
+     * unfinished and at most as many ended ones buffered for the subscriber: a slow model or a slow subscriber slows
+     * the reading of {@code images}, and memory stays bounded however many there are. A job waits for a worker as
+     * long as none serves the model. Each image's {@link Outcome} is published
      * as its job ends (not in order); the publisher completes after the last. A publisher reads {@code images} once:
      * subscribe once.
      */
@@ -158,6 +187,30 @@ public final class KinferClient implements AutoCloseable {
         return request;
     }
 
+    /**
+     * Asks the cluster, without creating it, whether the request topic exists: a producer would have a broker that
+     * creates topics on use make one for a mistyped model, and the request would wait there for ever.
+     */
+    private void requireTopic(String topic) {
+        if (requestTopics.contains(topic)) {
+            return;
+        }
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            requestTopics.add(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalArgumentException("there is no topic " + topic + ": is the model deployed and its topic made?");
+            }
+            throw new KafkaException("cannot tell whether " + topic + " exists", e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("cannot tell whether " + topic + " exists within " + CALL_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
+    }
+
     /** Requests sent whose results have not come yet. */
     public int waiting() {
         return results.waiting();
@@ -166,9 +219,18 @@ public final class KinferClient implements AutoCloseable {
     /** Stops reading results: futures still waiting fail with a {@link java.util.concurrent.CancellationException}. */
     @Override
     public void close() {
-        producer.close();
         results.close();
-        store.close();
+        close(admin, producer, store);
+    }
+
+    private static void close(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", resource.getClass().getSimpleName(), e);
+            }
+        }
     }
 
     /** Where kinfer is, and who the jobs are for. */

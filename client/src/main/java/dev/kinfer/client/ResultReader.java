@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Completes the futures of this client's requests from the results topic, read with {@code read_committed} (only
  * results whose worker transaction committed). Every partition is assigned, with no consumer group: each client
- * reads all results and keeps its own, and has no offsets to commit. The start position is fixed at the end of
- * every partition before the first request can be sent, so that no result of this client's is ever missed.
+ * reads all results and keeps its own (its tenant's, under its ids), and has no offsets to commit. The start position
+ * is fixed at the end of every partition before the first request can be sent, so that no result of this client's is
+ * ever missed.
  */
 final class ResultReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultReader.class);
@@ -36,9 +36,13 @@ final class ResultReader implements AutoCloseable {
     private final AvroDeserializer<InferenceResult> results;
     private final Map<String, CompletableFuture<InferenceResult>> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final String tenant;
     private final Thread thread;
+    /** Why reading stopped, if it failed: every later request fails with it at once rather than wait for ever. */
+    private volatile RuntimeException stopped;
 
-    ResultReader(KafkaConnection kafka, SchemaRegistryClient registry, String topic) {
+    ResultReader(KafkaConnection kafka, SchemaRegistryClient registry, String topic, String tenant) {
+        this.tenant = tenant;
         this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -71,6 +75,9 @@ final class ResultReader implements AutoCloseable {
         }
         // A caller that gives up (orTimeout, cancel) stops the wait, so that the map holds only live requests.
         result.whenComplete((done, failure) -> waiting.remove(requestId, result));
+        if (stopped != null) {
+            result.completeExceptionally(stopped); // after the put: the reader's own sweep may have passed already
+        }
         return result;
     }
 
@@ -90,8 +97,9 @@ final class ResultReader implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
             log.error("reading results failed; every waiting request fails", e);
+            stopped = e;
             waiting.values().forEach(future -> future.completeExceptionally(e));
         } finally {
             consumer.close();
@@ -101,6 +109,9 @@ final class ResultReader implements AutoCloseable {
     private void complete(CompletableFuture<InferenceResult> future, ConsumerRecord<String, byte[]> record) {
         try {
             InferenceResult result = results.deserialize(record.topic(), record.value());
+            if (!tenant.equals(result.getTenant())) {
+                return; // another tenant's job under the same id is not this client's
+            }
             KinferJobException failure = KinferJobException.of(result);
             if (failure == null) {
                 future.complete(result);

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -134,7 +135,7 @@ final class RequestWorker implements Runnable {
         String model = versions.model();
         this.requestTopic = Topics.requests(model);
         this.deadLetterTopic = Topics.deadLetters(model);
-        this.replayTopics = new ReplayTopics(topic -> !consumer.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty(), Clock.systemUTC());
+        this.replayTopics = new ReplayTopics(this::topicExists, Clock.systemUTC());
     }
 
     @Override
@@ -188,12 +189,35 @@ final class RequestWorker implements Runnable {
     }
 
     private void pollAndIntake() {
+        ConsumerRecords<String, byte[]> polled;
         try {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
-                intake(record);
-            }
+            polled = consumer.poll(pollTimeout());
         } catch (WakeupException e) {
-            // a stage of a batch finished (or stop() was called): go straight on to collect it
+            return; // a stage of a batch finished (or stop() was called): go straight on to collect it
+        }
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            intake(record);
+        }
+    }
+
+    /**
+     * Asks the cluster about a topic without auto-creating it. A stage finishing wakes the consumer at any time;
+     * a wakeup that lands here must neither fail the record being taken in nor be lost for the next poll.
+     */
+    private boolean topicExists(String topic) {
+        boolean woken = false;
+        try {
+            while (true) {
+                try {
+                    return !consumer.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty();
+                } catch (WakeupException e) {
+                    woken = true;
+                }
+            }
+        } finally {
+            if (woken) {
+                consumer.wakeup();
+            }
         }
     }
 
@@ -246,15 +270,14 @@ final class RequestWorker implements Runnable {
             deadLetter(partition, record, new SerializationException(reason));
             return;
         }
-        Instant now = Instant.now();
         if (RequestRecords.isReplay(request) && !replayTopics.exists(request.getResultTopic())) {
-            String missing = request.getResultTopic();
-            request.setResultTopic(null); // answered on kinfer.results, where its producer can see why
-            finish(partition, record.offset(), request, Results.failed(request, String.valueOf(request.getModelVersion()),
-                    batches.timings(request, now, 0, 0, 0), ErrorCodes.INVALID_REQUEST, "resultTopic " + missing
-                            + " does not exist; a replay makes its topic before it sends requests", false));
+            // Not answered on kinfer.results: no live client waits for a replay, and a result there would be a job
+            // nobody submitted.
+            deadLetter(partition, record, new SerializationException("resultTopic " + request.getResultTopic()
+                    + " does not exist; a replay makes its topic before it sends requests"));
             return;
         }
+        Instant now = Instant.now();
         if (!versions.model().equals(request.getModel())) {
             finish(partition, record.offset(), request, Results.failed(request, String.valueOf(request.getModelVersion()),
                     batches.timings(request, now, 0, 0, 0), ErrorCodes.WRONG_MODEL, "a request for model '" + request.getModel()

@@ -6,6 +6,7 @@ import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
 import dev.kinfer.schemas.ResultStatus;
+import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
@@ -112,6 +113,11 @@ class FaultIT {
         deadLetterValues.add(ByteBuffer.allocate(12).put((byte) 0).putInt(schemaId)          // a string "1 GiB long"
                 .put(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}).array());
         deadLetterValues.add(writer.serialize(TOPIC, request("", MODEL, List.of(good))));   // no id to answer under
+        for (int i = 0; i < 3; i++) { // replays to topics never made; each asks the cluster while batches finish
+            InferenceRequest replay = request(UUID.randomUUID().toString(), MODEL, List.of(good));
+            replay.setResultTopic(Topics.replayResults("never-made-" + i));
+            deadLetterValues.add(writer.serialize(TOPIC, replay));
+        }
 
         for (int i = 0; i < 40; i++) {
             String id = UUID.randomUUID().toString();

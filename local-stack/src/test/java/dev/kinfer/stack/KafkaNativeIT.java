@@ -1,6 +1,7 @@
 package dev.kinfer.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -209,6 +210,13 @@ class KafkaNativeIT {
                 .havingCause().isInstanceOfSatisfying(JobFailedException.class, f -> assertThat(f.code()).isEqualTo("invalid-parameter"));
         assertThat(late).failsWithin(Duration.ofSeconds(60)).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(JobExpiredException.class);
+
+        assertThatThrownBy(() -> client.submit(Submission.to("shadwo", List.of(input)))).as("a mistyped model")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no topic kinfer.requests.shadwo");
+        try (Admin admin = Admin.create(stack.kafkaConnection().clientConfig(Map.of()))) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("made by no one, not even on first use")
+                    .doesNotContain(Topics.requests("shadwo"));
+        }
     }
 
     /** A job pinned to v2 succeeds once the worker has loaded it; until then it fails with unknown-model-version. */

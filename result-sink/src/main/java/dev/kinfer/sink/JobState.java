@@ -38,12 +38,21 @@ public record JobState(String jobId, String tenant, String model, String status,
         return !PENDING.equals(status);
     }
 
-    /** Folds {@code update} (a request or a result) into this state. */
+    /**
+     * Folds {@code update} (a request or a result) into this state. Anyone who may produce to a request topic can
+     * reuse a job's id: an event of another tenant is not this job's and changes nothing, and a request arriving
+     * after the job ended (it carries the callback in its result) cannot add one, so that no reused id redirects
+     * a finished job's webhook.
+     */
     JobState merge(JobState update) {
+        if (tenant != null && update.tenant != null && !tenant.equals(update.tenant)) {
+            return this;
+        }
         boolean finalNow = isFinal() || update.isFinal();
         JobState source = update.isFinal() ? update : this;
-        String callback = callbackUrl != null ? callbackUrl : update.callbackUrl;
-        String secretId = callbackSecretId != null ? callbackSecretId : update.callbackSecretId;
+        boolean mayAddCallback = !isFinal() || update.isFinal();
+        String callback = callbackUrl != null || !mayAddCallback ? callbackUrl : update.callbackUrl;
+        String secretId = callbackSecretId != null || !mayAddCallback ? callbackSecretId : update.callbackSecretId;
         boolean due = finalNow && callback != null && !webhookQueued;
         return new JobState(jobId, tenant != null ? tenant : update.tenant, model != null ? model : update.model,
                 finalNow ? source.status : PENDING,

@@ -14,7 +14,7 @@ final class KafkaNativeJobs {
     }
 
     /** Why this request is not recorded, or null when it is. */
-    static String notRecorded(InferenceRequest request, boolean recordedByIngest, long producedAt, long now, Duration retention) {
+    static String notRecorded(InferenceRequest request, boolean recordedByIngest, long now, Duration retention) {
         if (recordedByIngest) {
             return "recorded by ingest-api";
         }
@@ -24,7 +24,8 @@ final class KafkaNativeJobs {
         if (RequestRecords.isReplay(request)) {
             return "a replay's request, answered on its own topic";
         }
-        if (now - producedAt > retention.toMillis()) {
+        // The job store forgets a pending job by its submittedAt: the same clock decides here.
+        if (now - request.getSubmittedAt().toEpochMilli() > retention.toMillis()) {
             return "older than the job retention (" + retention + ")";
         }
         return null;

@@ -7,10 +7,13 @@ import dev.kinfer.schemas.serde.AvroDeserializer;
 import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.schemas.serde.SchemaRegistryException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +28,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -63,8 +70,11 @@ final class RequestTap implements Runnable {
     /** A turn failed: its records are read again from the committed offsets before anything else. */
     private boolean rewindPending;
     private volatile long lastLoopAt = clock.millis();
+    /** The loop ended on a failure while it should run: only a restart brings it back. */
+    private volatile boolean died;
+    private final Counter skipped;
 
-    RequestTap(KafkaConnection kafka, SchemaRegistryClient registry, Duration retention) {
+    RequestTap(KafkaConnection kafka, SchemaRegistryClient registry, Duration retention, MeterRegistry metrics) {
         this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -79,6 +89,11 @@ final class RequestTap implements Runnable {
         this.requests = new AvroDeserializer<>(registry, InferenceRequest.class);
         this.jobs = new AvroSerializer<>(registry);
         this.retention = retention;
+        this.skipped = Counter.builder("kinfer.sink.request.tap.skipped")
+                .description("requests on a request topic that could not be recorded as jobs (see the log)").register(metrics);
+        Gauge.builder("kinfer.sink.request.tap.recording", this, tap -> tap.lastLoopFailed ? 0 : 1)
+                .description("1 while Kafka-native requests are being recorded as jobs, 0 while the broker or registry fails")
+                .register(metrics);
     }
 
     @Override
@@ -91,7 +106,7 @@ final class RequestTap implements Runnable {
                     lastLoopFailed = false;
                 } catch (WakeupException e) {
                     throw e;
-                } catch (RuntimeException | ExecutionException e) {
+                } catch (RuntimeException e) {
                     // The broker or the registry away: what was not committed is read again.
                     lastLoopFailed = true;
                     log.error("recording Kafka-native requests as jobs failed; reading them again", e);
@@ -107,14 +122,18 @@ final class RequestTap implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            died = running.get();
             consumer.close();
             producer.close(Duration.ofSeconds(5));
         }
     }
 
-    /** Whether requests are being recorded: the loop turns and its last turn went through. */
-    boolean healthy() {
-        return running.get() && !lastLoopFailed && clock.millis() - lastLoopAt < STALLED_AFTER.toMillis();
+    /**
+     * For liveness: false once the loop has died or stopped turning (a hung client), which only a restart mends. A
+     * broker or registry that is away is not a liveness failure: the loop keeps turning and retries.
+     */
+    boolean live() {
+        return !died && clock.millis() - lastLoopAt < STALLED_AFTER.toMillis();
     }
 
     void stop() {
@@ -122,52 +141,82 @@ final class RequestTap implements Runnable {
         consumer.wakeup();
     }
 
-    private void recordOnce() throws ExecutionException, InterruptedException {
+    private void recordOnce() throws InterruptedException {
         if (rewindPending) {
             rewind();
             rewindPending = false;
         }
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
         Map<TopicPartition, OffsetAndMetadata> read = new HashMap<>();
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        Map<ConsumerRecord<String, byte[]>, Future<RecordMetadata>> sent = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            InferenceRequest request = jobOf(record);
-            if (request != null) {
-                sent.add(producer.send(new ProducerRecord<>(Topics.JOBS, request.getRequestId(), jobs.serialize(Topics.JOBS, request))));
+            ProducerRecord<String, byte[]> job = jobOf(record);
+            if (job != null) {
+                sent.put(record, producer.send(job));
             }
             read.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
         }
-        for (Future<RecordMetadata> send : sent) {
-            send.get(); // throws if the job was not written: then its request is read again
-        }
+        sent.forEach(this::awaitRecorded);
         if (!read.isEmpty()) {
             consumer.commitSync(read);
         }
     }
 
-    /** The request to record as a job, or null for a record that is none (the worker dead-letters what it cannot read). */
-    private InferenceRequest jobOf(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            return null;
-        }
-        InferenceRequest request;
+    /**
+     * Waits for a job's record to be written. A failure the cluster may get over (or an operator, for refused
+     * access) fails the turn, so the request is read again; one that is this record's alone (too large, say) skips
+     * it, since reading it again would send the turn's other jobs again, for ever.
+     */
+    private void awaitRecorded(ConsumerRecord<String, byte[]> record, Future<RecordMetadata> send) {
         try {
-            request = requests.deserialize(record.topic(), record.value());
-        } catch (SchemaRegistryException e) {
-            if (e.isTransient()) {
+            send.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } catch (ExecutionException e) {
+            if (retriable(e.getCause())) {
+                throw new KafkaException("recording " + record.topic() + "-" + record.partition() + "@" + record.offset() + " failed", e.getCause());
+            }
+            skip(record, e.getCause());
+        }
+    }
+
+    /** Whether a failure to write a job record may pass if the record is sent again. */
+    static boolean retriable(Throwable failure) {
+        return failure instanceof RetriableException || failure instanceof AuthorizationException
+                || failure instanceof AuthenticationException
+                || failure instanceof SchemaRegistryException registry && registry.isTransient();
+    }
+
+    /** The job record (the request, keyed by its id) to write, or null for a record that is no job. */
+    private ProducerRecord<String, byte[]> jobOf(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return null; // the worker dead-letters what it cannot read
+        }
+        try {
+            InferenceRequest request = requests.deserialize(record.topic(), record.value());
+            boolean recordedByIngest = record.headers().lastHeader(Topics.JOB_RECORDED_HEADER) != null;
+            String notRecorded = KafkaNativeJobs.notRecorded(request, recordedByIngest, clock.millis(), retention);
+            if (notRecorded != null) {
+                log.debug("request {} on {} not recorded as a job: {}", request.getRequestId(), record.topic(), notRecorded);
+                return null;
+            }
+            return new ProducerRecord<>(Topics.JOBS, request.getRequestId(), jobs.serialize(Topics.JOBS, request));
+        } catch (RuntimeException e) {
+            if (retriable(e)) {
                 throw e;
             }
-            return null;
-        } catch (SerializationException e) {
-            return null;
+            if (!(e instanceof SerializationException)) {
+                skip(record, e);
+            }
+            return null; // not a request: the worker dead-letters it too
         }
-        boolean recordedByIngest = record.headers().lastHeader(Topics.JOB_RECORDED_HEADER) != null;
-        String skipped = KafkaNativeJobs.notRecorded(request, recordedByIngest, record.timestamp(), clock.millis(), retention);
-        if (skipped != null) {
-            log.debug("request {} on {} not recorded as a job: {}", request.getRequestId(), record.topic(), skipped);
-            return null;
-        }
-        return request;
+    }
+
+    private void skip(ConsumerRecord<String, byte[]> record, Throwable why) {
+        skipped.increment();
+        log.error("{}-{}@{} cannot be recorded as a job; skipped (its result, if any, still ends it): {}", record.topic(),
+                record.partition(), record.offset(), why.toString());
     }
 
     /** Back to the committed offsets of what this consumer holds, so that nothing unrecorded is skipped. */

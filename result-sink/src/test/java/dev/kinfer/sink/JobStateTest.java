@@ -27,12 +27,39 @@ class JobStateTest {
 
     @Test
     void shouldOweOneWebhookWhenTheResultArrivesFirst() {
-        JobState state = completed.merge(accepted);
+        // A worker's result carries its request's callback.
+        JobState answered = JobState.completed("j1", "t", "m", "SUCCEEDED", 2000L, JsonNodeFactory.instance.objectNode(),
+                "https://example.org/hook", "default");
+        JobState state = answered.merge(accepted);
 
         assertThat(state.status()).isEqualTo("SUCCEEDED");
+        assertThat(state.submittedAt()).isEqualTo(1000L);
         assertThat(state.callbackUrl()).isEqualTo("https://example.org/hook");
         assertThat(state.webhookDue()).isTrue();
         assertThat(state.merge(accepted).webhookDue()).isFalse();
+    }
+
+    @Test
+    void shouldNotLetARequestReusingAFinishedJobsIdRedirectItsWebhook() {
+        JobState finished = JobState.accepted("j1", "t", "m", 1000L, null, null, null).merge(completed);
+        JobState reused = JobState.accepted("j1", "t", "m", 3000L, "https://attacker.example/hook", "default", null);
+
+        JobState state = finished.merge(reused);
+
+        assertThat(state.callbackUrl()).isNull();
+        assertThat(state.webhookDue()).isFalse();
+        assertThat(state.status()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void shouldIgnoreEventsOfAnotherTenantUnderTheSameId() {
+        JobState otherTenantsRequest = JobState.accepted("j1", "intruder", "m", 3000L, "https://attacker.example/hook", "default", null);
+        JobState otherTenantsResult = JobState.completed("j1", "intruder", "m", "FAILED", 4000L, JsonNodeFactory.instance.objectNode(),
+                "https://attacker.example/hook", "default");
+
+        assertThat(accepted.merge(completed).merge(otherTenantsRequest).merge(otherTenantsResult))
+                .isEqualTo(accepted.merge(completed));
+        assertThat(accepted.merge(otherTenantsResult).status()).as("a pending job is not ended by another tenant").isEqualTo("PENDING");
     }
 
     @Test
