@@ -7,17 +7,46 @@ const element = (tag, attributes = {}, ...children) => {
   return node;
 };
 
+const STEPS = ['queued', 'running', 'done'];
+const stepOf = (status) => (status === 'PENDING' ? 'queued' : status === 'RUNNING' ? 'running' : 'done');
+
 export function jobCard(title) {
   const card = element('article', { className: 'job' });
-  card.append(element('h3', {}, title), element('p', { className: 'status' }, 'submitting…'), element('div', { className: 'body' }));
+  const steps = element('ol', { className: 'steps', ariaLabel: 'progress' }, ...STEPS.map((step) => element('li', { className: step }, step)));
+  card.append(element('h3', {}, title), steps, element('p', { className: 'status' }, 'submitting…'), element('div', { className: 'body' }));
   return card;
 }
 
-/** Shows a job document (PENDING or finished) in its card; inputs are object URLs of what was sent, if known. */
+/** Marks the step a job is at; steps it was seen at stay marked (a job may go from queued straight to done). */
+function markStep(card, job) {
+  const now = stepOf(job.status);
+  card.querySelectorAll('.steps li').forEach((li) => {
+    if (li.classList.contains(now)) {
+      li.classList.add('seen');
+      li.setAttribute('aria-current', 'step');
+    } else {
+      li.removeAttribute('aria-current');
+    }
+  });
+}
+
+function statusText(job) {
+  if (job.status === 'PENDING') {
+    return 'queued: waiting for a worker';
+  }
+  if (job.status === 'RUNNING' && job.running) {
+    const r = job.running;
+    return `running on ${r.modelVersion} in a batch of ${r.batchSize} (queued ${r.queuedMs} ms)`;
+  }
+  return job.status.toLowerCase();
+}
+
+/** Shows a job document (pending, running or finished) in its card; inputs are object URLs of what was sent, if known. */
 export function show(card, job, inputs = []) {
   const status = card.querySelector('.status');
   status.className = `status ${job.status}`;
-  status.textContent = job.status === 'PENDING' ? 'queued: waiting for a worker' : job.status.toLowerCase();
+  status.textContent = statusText(job);
+  markStep(card, job);
   const body = card.querySelector('.body');
   body.replaceChildren();
   const result = job.result;

@@ -110,13 +110,16 @@ final class RequestWorker implements Runnable {
     /** Batches past or in the model whose results are not collected yet (outputs may still be storing). */
     private final List<Finishing> finishing = new ArrayList<>();
     private boolean paused;
+    private final JobProgress progress;
 
     private record Finishing(List<Job> jobs, CompletableFuture<List<BatchRunner.Completion>> results) {
     }
 
     RequestWorker(KafkaConsumer<String, byte[]> consumer, Supplier<KafkaProducer<String, byte[]>> producers, SchemaRegistryClient registry,
                   ModelVersions versions, BatchRunner batches, InputFetcher fetcher, ExecutorService io, ExecutorService inference,
-                  WorkerMetrics metrics, FailurePolicy policy, Liveness liveness, BatchLimits limits, int queueCapacity) {
+                  WorkerMetrics metrics, FailurePolicy policy, Liveness liveness, BatchLimits limits, int queueCapacity,
+                  JobProgress progress) {
+        this.progress = progress;
         this.consumer = consumer;
         this.producers = producers;
         this.policy = policy;
@@ -391,6 +394,7 @@ final class RequestWorker implements Runnable {
             return; // the output stage is bounded too: while it is full, the queue fills and intake pauses
         }
         batcher.nextReady(Instant.now()).ifPresent(batch -> {
+            progress.started(batch, Instant.now());
             modelStage = CompletableFuture.supplyAsync(() -> batches.infer(batch), inference);
             CompletableFuture<List<BatchRunner.Completion>> results = modelStage.thenApplyAsync(batches::complete, io);
             // wakeup() is the one consumer call that is safe from another thread

@@ -96,9 +96,12 @@ public final class WorkerMain {
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
             KafkaConsumer<String, byte[]> consumer = consumer(config, name, limits);
             metrics.bind(consumer);
-            RequestWorker worker = new RequestWorker(consumer, () -> producer(config, name), new SchemaRegistryClient(config.registry()),
+            SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+            JobProgress progress = new JobProgress(config.kafka(), registry, config.workerId());
+            RequestWorker worker = new RequestWorker(consumer, () -> producer(config, name), registry,
                     versions, new BatchRunner(versions, galleries, store, metrics, io, policy, liveness, config.workerId()),
-                    new InputFetcher(store, policy), io, inference, metrics, policy, liveness, limits, config.queueCapacity(limits));
+                    new InputFetcher(store, policy), io, inference, metrics, policy, liveness, limits, config.queueCapacity(limits),
+                    progress);
             Thread loop = Thread.ofPlatform().name("worker-" + name).start(worker);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();
@@ -116,6 +119,7 @@ public final class WorkerMain {
                 // Logged by the loop; a supervisor (the local stack, Kubernetes) starts a fresh process.
                 System.exit(1);
             }
+            progress.close();
             if (follower != null) {
                 follower.close();
             }
@@ -134,7 +138,8 @@ public final class WorkerMain {
             TopicAdmin.ensure(admin, List.of(
                     TopicAdmin.Spec.of(Topics.requests(model), config.requestPartitions()),
                     TopicAdmin.Spec.of(Topics.deadLetters(model), 1),
-                    TopicAdmin.Spec.of(Topics.RESULTS, config.requestPartitions())), Duration.ofSeconds(30));
+                    TopicAdmin.Spec.of(Topics.RESULTS, config.requestPartitions()),
+                    TopicAdmin.Spec.progress(config.requestPartitions())), Duration.ofSeconds(30));
         }
     }
 

@@ -107,7 +107,7 @@ public final class IngestApp implements AutoCloseable {
         this.backlog = Backlog.fromKafka(admin, config.maxBacklog());
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, RESULT_PARTITIONS), TopicAdmin.Spec.of(Topics.JOBS,
-                RESULT_PARTITIONS)), Duration.ofSeconds(30));
+                RESULT_PARTITIONS), TopicAdmin.Spec.progress(RESULT_PARTITIONS)), Duration.ofSeconds(30));
         this.publisher = new RequestPublisher(config.kafka(), registry);
         this.validator = new ImageValidator(config.maxImageBytes(), config.maxImagePixels());
         this.tracker = new JobTracker(Clock.systemUTC(), JobRoutes.LONGEST_WAIT.plus(TRACK_MARGIN));

@@ -7,6 +7,7 @@ import dev.kinfer.ingest.auth.Authenticator;
 import dev.kinfer.jobs.JobDocument;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.JobStarted;
 import dev.kinfer.store.ObjectStore;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -63,7 +64,7 @@ final class JobRoutes {
             return new Answer(200, null, JobDocument.finished(done.get(), submittedAt, false).render(store));
         }
         return new Answer(202, "/v1/jobs/" + jobId,
-                new JobDocument(jobId, request.getModel(), JobDocument.PENDING, submittedAt, null, null, false).render(store));
+                new JobDocument(jobId, request.getModel(), JobDocument.PENDING, submittedAt, null, null, false, null).render(store));
     }
 
     /** A job of {@code tenant} that exists already (accepted here or elsewhere), as its document now: 200 once final, else 202. */
@@ -144,8 +145,10 @@ final class JobRoutes {
      */
     void events(Context ctx) {
         String id = RouteParams.jobId(ctx);
+        String tenant = Authenticator.principal(ctx).tenant();
         CompletableFuture<InferenceResult> result = tracker.result(id);
-        Current current = current(id, Authenticator.principal(ctx).tenant());
+        CompletableFuture<JobStarted> started = tracker.started(id);
+        Current current = current(id, tenant);
         if (current.status() != 200) {
             tracker.unwatch(id, result);
             current.writeTo(ctx);
@@ -157,9 +160,18 @@ final class JobRoutes {
             OutputStream out = ctx.res().getOutputStream();
             send(out, "event: status\ndata: " + new String(current.body(), StandardCharsets.UTF_8) + "\n\n");
             boolean ended = current.isFinal();
+            boolean toldRunning = current.isRunning();
             while (!ended && Instant.now().isBefore(giveUpAt)) {
-                Optional<InferenceResult> done = await(result, KEEP_ALIVE);
-                if (done.isPresent()) {
+                awaitEither(result, toldRunning ? result : started, KEEP_ALIVE);
+                Optional<InferenceResult> done = result.isDone() ? await(result, Duration.ZERO) : Optional.empty();
+                if (!toldRunning && started.isDone()) {
+                    // First, even when the result is in too: each step the job went through is told, in order.
+                    JobStarted start = started.join();
+                    if (start.getTenant().equals(tenant)) {
+                        send(out, "event: status\ndata: " + JobDocument.running(start, submittedAt(id)).render(store) + "\n\n");
+                    }
+                    toldRunning = true;
+                } else if (done.isPresent()) {
                     send(out, "event: status\ndata: " + finished(done.get()) + "\n\n");
                     ended = true;
                 } else {
@@ -171,14 +183,29 @@ final class JobRoutes {
         }
     }
 
+    /** Waits until either future completes, or {@code timeout}. */
+    private static void awaitEither(CompletableFuture<?> first, CompletableFuture<?> second, Duration timeout) {
+        try {
+            CompletableFuture.anyOf(first, second).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the caller looks at each
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void send(OutputStream out, String event) throws IOException {
         out.write(event.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
     private ObjectNode finished(InferenceResult result) {
-        Long submittedAt = tracker.request(result.getRequestId()).map(r -> r.getSubmittedAt().toEpochMilli()).orElse(null);
-        return JobDocument.finished(result, submittedAt, false).render(store);
+        return JobDocument.finished(result, submittedAt(result.getRequestId()), false).render(store);
+    }
+
+    /** When the job was submitted, if it was accepted here and is still tracked. */
+    private Long submittedAt(String jobId) {
+        return tracker.request(jobId).map(r -> r.getSubmittedAt().toEpochMilli()).orElse(null);
     }
 
     /** {@code POST /v1/jobs/{id}/webhook:redeliver}: result-sink queues a new delivery of the job's webhook. */
@@ -209,9 +236,17 @@ final class JobRoutes {
             }
             try {
                 JsonNode document = JSON.readTree(body);
-                return !JobDocument.PENDING.equals(document.path("status").asText());
+                return JobDocument.isFinal(document.path("status").asText());
             } catch (IOException e) {
                 return true;
+            }
+        }
+
+        boolean isRunning() {
+            try {
+                return status == 200 && JobDocument.RUNNING.equals(JSON.readTree(body).path("status").asText());
+            } catch (IOException e) {
+                return false;
             }
         }
 

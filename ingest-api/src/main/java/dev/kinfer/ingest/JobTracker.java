@@ -2,6 +2,7 @@ package dev.kinfer.ingest;
 
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.JobStarted;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ResultFollower} completes them as results are committed; nothing polls. Entries go after {@code keep}.
  */
 final class JobTracker {
-    private record Tracked(InferenceRequest request, CompletableFuture<InferenceResult> result, Instant since) {
+    private record Tracked(InferenceRequest request, CompletableFuture<InferenceResult> result, CompletableFuture<JobStarted> started,
+                           Instant since) {
+        Tracked(InferenceRequest request, Instant since) {
+            this(request, new CompletableFuture<>(), new CompletableFuture<>(), since);
+        }
+
+        Tracked askedAgain(Instant now) {
+            return new Tracked(request, result, started, now);
+        }
     }
 
     /** Longer than result-sink takes to fold a result in (its commit interval and a repartition). */
@@ -32,7 +41,7 @@ final class JobTracker {
 
     /** A job this instance is about to publish: tracked before it can possibly finish. */
     CompletableFuture<InferenceResult> accepted(InferenceRequest request) {
-        Tracked tracked = new Tracked(request, new CompletableFuture<>(), clock.instant());
+        Tracked tracked = new Tracked(request, clock.instant());
         jobs.put(request.getRequestId(), tracked);
         return tracked.result();
     }
@@ -48,9 +57,25 @@ final class JobTracker {
      * Asking again keeps the job tracked for another {@code keep}.
      */
     CompletableFuture<InferenceResult> result(String jobId) {
-        return jobs.compute(jobId, (id, tracked) -> tracked == null
-                ? new Tracked(null, new CompletableFuture<>(), clock.instant())
-                : new Tracked(tracked.request(), tracked.result(), clock.instant())).result();
+        return jobs.compute(jobId, (id, tracked) -> tracked == null ? new Tracked(null, clock.instant()) : tracked.askedAgain(clock.instant()))
+                .result();
+    }
+
+    /**
+     * When a worker started the job, as it says on {@code kinfer.progress} (at most once: a job may end without it).
+     * Call after {@link #result}, which tracks the job.
+     */
+    CompletableFuture<JobStarted> started(String jobId) {
+        Tracked tracked = jobs.get(jobId);
+        return tracked == null ? new CompletableFuture<>() : tracked.started();
+    }
+
+    /** A worker started a job: tells whoever watches it here. Jobs nobody here tracks are not kept. */
+    void started(JobStarted event) {
+        Tracked tracked = jobs.get(event.getRequestId());
+        if (tracked != null) {
+            tracked.started().complete(event);
+        }
     }
 
     /**
@@ -79,8 +104,7 @@ final class JobTracker {
      * {@link #RECENT}: a client may ask for it on this instance before result-sink has folded it in.
      */
     void completed(InferenceResult result) {
-        jobs.computeIfAbsent(result.getRequestId(), id -> new Tracked(null, new CompletableFuture<>(), clock.instant()))
-                .result().complete(result);
+        jobs.computeIfAbsent(result.getRequestId(), id -> new Tracked(null, clock.instant())).result().complete(result);
     }
 
     /** Forgets jobs tracked for longer than {@code keep}, and results nobody here asked for after {@link #RECENT}. */

@@ -1,6 +1,7 @@
 package dev.kinfer.ingest;
 
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.JobStarted;
 import dev.kinfer.schemas.KafkaConnection;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroDeserializer;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * partition, no consumer group: each ingest instance sees every result) and hands each result to the
  * {@link JobTracker}, so a waiting client is answered as soon as the worker's transaction commits, and to the
  * {@link ResultCache}. It starts one cache lifetime back, so a restarted instance answers from the cache at once.
+ * It follows {@link Topics#PROGRESS} too, from its end, so a client watching a job sees it start.
  */
 final class ResultFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultFollower.class);
@@ -38,6 +41,7 @@ final class ResultFollower implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroDeserializer<InferenceResult> results;
+    private final AvroDeserializer<JobStarted> progress;
     private final JobTracker tracker;
     private final ResultCache cache;
     private final Thread thread;
@@ -51,18 +55,20 @@ final class ResultFollower implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.results = new AvroDeserializer<>(registry, InferenceResult.class);
+        this.progress = new AvroDeserializer<>(registry, JobStarted.class);
         this.tracker = tracker;
         this.cache = cache;
         assignAll();
         // Positions are fixed now, before the first job is accepted, so no result of this instance's jobs is missed.
         long since = Instant.now().minus(cache.ttl()).toEpochMilli();
-        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(
-                consumer.assignment().stream().collect(Collectors.toMap(p -> p, p -> since)));
+        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(consumer.assignment().stream()
+                .filter(p -> p.topic().equals(Topics.RESULTS)).collect(Collectors.toMap(p -> p, p -> since)));
         starts.forEach((partition, start) -> {
             if (start != null) {
                 consumer.seek(partition, start.offset());
             }
         });
+        consumer.seekToEnd(consumer.assignment().stream().filter(p -> p.topic().equals(Topics.PROGRESS)).toList());
         consumer.assignment().forEach(consumer::position);
         this.thread = Thread.ofPlatform().name("result-follower").daemon().unstarted(this::run);
     }
@@ -110,17 +116,21 @@ final class ResultFollower implements AutoCloseable {
             return;
         }
         try {
+            if (record.topic().equals(Topics.PROGRESS)) {
+                tracker.started(progress.deserialize(record.topic(), record.value()));
+                return;
+            }
             InferenceResult result = results.deserialize(record.topic(), record.value());
             cache.offer(result);
             tracker.completed(result);
         } catch (RuntimeException e) {
-            log.warn("skipping unreadable result {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            log.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
         }
     }
 
-    /** Every partition of the results topic; newly added ones are read from their start. */
+    /** Every partition of the results and progress topics; newly added ones are read from their start. */
     private void assignAll() {
-        Set<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
+        Set<TopicPartition> partitions = Stream.of(Topics.RESULTS, Topics.PROGRESS).flatMap(topic -> consumer.partitionsFor(topic).stream())
                 .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
         Set<TopicPartition> added = partitions.stream().filter(p -> !consumer.assignment().contains(p)).collect(Collectors.toSet());
         if (!added.isEmpty()) {

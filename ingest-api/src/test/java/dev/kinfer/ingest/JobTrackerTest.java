@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.JobStarted;
 import dev.kinfer.schemas.ResultStatus;
 import dev.kinfer.schemas.Timings;
 import java.time.Duration;
@@ -37,6 +38,26 @@ class JobTrackerTest {
         assertThat(accepted).isCompletedWithValueMatching(r -> r.getRequestId().equals("a"));
         assertThat(waiter).isSameAs(accepted);
         assertThat(tracker.request("a")).isPresent();
+    }
+
+    @Test
+    void shouldTellWhoeverWatchesAJobThatItStartedButKeepNoStartOfUntrackedJobs() {
+        tracker.result("w");
+        CompletableFuture<JobStarted> watched = tracker.started("w");
+        tracker.result("w"); // asked again: the same start to wait for
+
+        tracker.started(started("w"));
+        tracker.started(started("nobody-asked"));
+
+        assertThat(watched).isCompletedWithValueMatching(s -> s.getBatchSize() == 3);
+        assertThat(tracker.started("w")).isSameAs(watched);
+        assertThat(tracker.started("nobody-asked")).isNotDone();
+        assertThat(tracker.size()).isEqualTo(1);
+    }
+
+    private static JobStarted started(String id) {
+        return JobStarted.newBuilder().setRequestId(id).setTenant("t").setModel("m").setModelVersion("1").setStartedAt(Instant.EPOCH)
+                .setQueuedMs(5L).setBatchSize(3).setWorkerId("w1").build();
     }
 
     @Test

@@ -14,10 +14,13 @@ import dev.kinfer.client.Submission;
 import dev.kinfer.imaging.RejectedImageException;
 import dev.kinfer.schemas.ImageRef;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.JobStarted;
 import dev.kinfer.schemas.ResultStatus;
 import dev.kinfer.schemas.TopicAdmin;
 import dev.kinfer.schemas.Topics;
+import dev.kinfer.schemas.serde.AvroSerializer;
 import dev.kinfer.schemas.serde.RegistryConnection;
+import dev.kinfer.schemas.serde.SchemaRegistryClient;
 import dev.kinfer.stack.MultipartForm.Part;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -46,8 +49,12 @@ import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -112,11 +119,30 @@ class KafkaNativeIT {
         CompletableFuture<InferenceResult> result = client.submit(submission);
         String kafkaNative = submission.requestId();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(kafkaNative)).isEqualTo("PENDING"));
+        List<String> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<HttpResponse<Void>> stream = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(stack.apiUrl()
+                + "/v1/jobs/" + kafkaNative + "/events")).header("X-API-Key", stack.apiKey()).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenApply(response -> {
+                    response.body().filter(line -> line.startsWith("data: ")).forEach(events::add);
+                    return null;
+                });
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.size() == 1);
+        // What a worker says when the job's batch goes into the model (the one this test starts below has not yet).
+        announceStart(kafkaNative, "v1", 3);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(kafkaNative)).isEqualTo("RUNNING"));
+        JsonNode running = JSON.readTree(get("/v1/jobs/" + kafkaNative));
+        assertThat(running.path("running").path("batchSize").asInt()).isEqualTo(3);
+        assertThat(running.path("running").path("modelVersion").asText()).isEqualTo("v1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.size() == 2);
+        assertThat(JSON.readTree(events.get(1).substring(6)).path("status").asText()).as("told on the events stream").isEqualTo("RUNNING");
         int workerPort = PortGuard.free();
         ChildProcess worker = service(stack.startCatalogWorker("shadow-1", MODEL, workerPort, Map.of()));
         worker.awaitReady("http://127.0.0.1:" + workerPort + "/health/ready", START);
         assertThat(result.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jobStatus(kafkaNative)).isEqualTo("SUCCEEDED"));
+        stream.get(30, TimeUnit.SECONDS);
+        assertThat(events).extracting(event -> JSON.readTree(event.substring(6)).path("status").asText())
+                .as("the stream ends with the job; a start is told once").containsExactly("PENDING", "RUNNING", "SUCCEEDED");
         List<String> overHttp = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
             overHttp.add(submitOverHttp(image(i), Map.of()));
@@ -216,6 +242,16 @@ class KafkaNativeIT {
         try (Admin admin = Admin.create(stack.kafkaConnection().clientConfig(Map.of()))) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("made by no one, not even on first use")
                     .doesNotContain(Topics.requests("shadwo"));
+        }
+    }
+
+    private static void announceStart(String jobId, String version, int batchSize) throws Exception {
+        JobStarted started = JobStarted.newBuilder().setRequestId(jobId).setTenant(DevKey.TENANT).setModel(MODEL).setModelVersion(version)
+                .setStartedAt(Instant.now()).setQueuedMs(100L).setBatchSize(batchSize).setWorkerId("it").build();
+        AvroSerializer<JobStarted> serializer = new AvroSerializer<>(new SchemaRegistryClient(stack.registryUrl()));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.kafkaConnection().clientConfig(Map.of()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.PROGRESS, jobId, serializer.serialize(Topics.PROGRESS, started))).get();
         }
     }
 

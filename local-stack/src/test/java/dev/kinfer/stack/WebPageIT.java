@@ -111,6 +111,8 @@ class WebPageIT {
         assertThat(card.findElement(By.cssSelector(".after")).getAttribute("style")).isNotEqualTo(before).contains("53%");
         assertThat(card.findElement(By.cssSelector("a.download")).getAttribute("href")).contains("output.png");
         assertThat(card.findElement(By.cssSelector(".timings")).getText()).contains("queued", "inference", "batch of");
+        assertThat(card.findElements(By.cssSelector(".steps li.seen"))).extracting(WebElement::getText)
+                .as("told live as the job went through them").containsExactly("queued", "running", "done");
         screenshot("remove-background");
     }
 

@@ -79,13 +79,11 @@ final class JobFolder implements Processor<String, JobEvent, String, WebhookDeli
     }
 
     private static void logChange(String id, JobState before, JobState after) {
-        boolean accepted = before == null;
-        boolean finished = after.isFinal() && (before == null || !before.isFinal());
-        if (!accepted && !finished) {
+        if (before != null && before.status().equals(after.status())) {
             return;
         }
         try (LogContext.Scope scope = LogContext.job(id, after.tenant(), after.model(), after.traceparent())) {
-            log.info(after.isFinal() ? "job {} " + after.status() : "job {} accepted", id);
+            log.info(JobState.PENDING.equals(after.status()) ? "job {} accepted" : "job {} " + after.status(), id);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.kinfer.sink;
 import dev.kinfer.jobs.ResultJson;
 import dev.kinfer.schemas.InferenceRequest;
 import dev.kinfer.schemas.InferenceResult;
+import dev.kinfer.schemas.JobStarted;
 import dev.kinfer.schemas.Topics;
 import dev.kinfer.schemas.serde.AvroSerde;
 import dev.kinfer.schemas.serde.SchemaRegistryClient;
@@ -45,12 +46,16 @@ final class JobTopology {
                 .stream(Topics.RESULTS, Consumed.with(ids, AvroSerde.of(registry, InferenceResult.class)))
                 .filter(JobTopology::isEvent)
                 .mapValues(result -> JobEvent.of(completed(result)));
+        KStream<String, JobEvent> running = builder
+                .stream(Topics.PROGRESS, Consumed.with(ids, AvroSerde.of(registry, JobStarted.class)))
+                .filter(JobTopology::isEvent)
+                .mapValues(started -> JobEvent.of(JobState.started(started)));
         KStream<String, JobEvent> delivering = builder
                 .stream(Topics.WEBHOOK_STATUS, Consumed.with(ids, JsonSerde.of(DeliveryStatus.class)))
                 .filter((id, status) -> isEvent(id, status) && status.deliveryId() != null && status.state() != null)
                 .mapValues(JobEvent::of);
 
-        accepted.merge(completed).merge(delivering)
+        accepted.merge(completed).merge(running).merge(delivering)
                 // The topics may differ in partition count: co-locate each job's events by id.
                 .repartition(Repartitioned.with(ids, JsonSerde.of(JobEvent.class)).withName("jobs-by-id"))
                 .process(() -> new JobFolder(retention), JOBS_STORE)

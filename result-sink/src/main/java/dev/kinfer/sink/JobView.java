@@ -19,7 +19,7 @@ final class JobView {
     /** The job document, as the webhook carries it. */
     ObjectNode render(JobState state) {
         return new JobDocument(state.jobId(), state.model(), state.status(), state.submittedAt(), state.completedAt(), state.result(),
-                false).render(store);
+                false, state.running()).render(store);
     }
 
     /** The job document with where its webhook delivery stands, as {@code GET /v1/jobs/{id}} answers. */

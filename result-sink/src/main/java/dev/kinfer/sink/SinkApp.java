@@ -100,7 +100,8 @@ public final class SinkApp implements AutoCloseable {
 
     public static SinkApp start(SinkConfig config) {
         try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
-            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, PARTITIONS), TopicAdmin.Spec.of(Topics.JOBS, PARTITIONS)),
+            TopicAdmin.ensure(admin, List.of(TopicAdmin.Spec.of(Topics.RESULTS, PARTITIONS), TopicAdmin.Spec.of(Topics.JOBS, PARTITIONS),
+                    TopicAdmin.Spec.progress(PARTITIONS)),
                     Duration.ofSeconds(30));
         }
         SinkApp app = new SinkApp(config);

@@ -3,10 +3,12 @@ package dev.kinfer.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kinfer.schemas.JobStarted;
 import dev.kinfer.sink.webhooks.Attempt;
 import dev.kinfer.sink.webhooks.DeliveryStatus;
 import dev.kinfer.sink.webhooks.WebhookDelivery;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +72,37 @@ class JobStateTest {
         assertThat(traced.merge(completed).traceparent()).isEqualTo(traceparent);
         assertThat(completed.merge(traced).traceparent()).isEqualTo(traceparent);
         assertThat(completed.merge(traced).merge(completed).traceparent()).as("a replayed result").isEqualTo(traceparent);
+    }
+
+    @Test
+    void shouldRunFromTheWorkersStartUntilTheResultWhicheverOrderTheyArrive() {
+        JobState started = JobState.started(JobStarted.newBuilder().setRequestId("j1").setTenant("t").setModel("m")
+                .setModelVersion("v2").setStartedAt(Instant.ofEpochMilli(1500)).setQueuedMs(500L).setBatchSize(4).setWorkerId("w1").build());
+
+        JobState running = accepted.merge(started);
+        assertThat(running.status()).isEqualTo("RUNNING");
+        assertThat(running.isFinal()).isFalse();
+        assertThat(running.running().path("batchSize").asInt()).isEqualTo(4);
+        assertThat(running.running().path("modelVersion").asText()).isEqualTo("v2");
+        assertThat(running.callbackUrl()).isEqualTo("https://example.org/hook");
+        assertThat(running.webhookDue()).isFalse();
+        assertThat(started.merge(started).submittedAt()).as("known before the request is: from the time queued").isEqualTo(1000L);
+
+        JobState done = running.merge(completed);
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        assertThat(done.running()).isNull();
+        assertThat(done.webhookDue()).isTrue();
+        assertThat(done.merge(started).status()).as("a start told late changes nothing").isEqualTo("SUCCEEDED");
+        assertThat(done.merge(started).webhookDue()).isFalse();
+    }
+
+    @Test
+    void shouldStayPendingAfterTheStoreReadsTheStateBack() {
+        var serde = JsonSerde.of(JobEvent.class);
+        JobEvent stored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", JobEvent.of(accepted)));
+
+        assertThat(stored.applyTo(null).status()).as("no start was told").isEqualTo("PENDING");
+        assertThat(stored.applyTo(null).merge(completed).status()).isEqualTo("SUCCEEDED");
     }
 
     @Test

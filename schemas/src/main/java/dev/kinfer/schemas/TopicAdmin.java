@@ -24,6 +24,12 @@ public final class TopicAdmin {
         public static Spec of(String name, int partitions) {
             return new Spec(name, partitions, Map.of());
         }
+
+        /** {@link Topics#PROGRESS}, made by whichever service starts first: every one sets its short retention. */
+        public static Spec progress(int partitions) {
+            return new Spec(Topics.PROGRESS, partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                    Long.toString(Topics.PROGRESS_RETENTION.toMillis())));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kinfer.schemas;
 
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +53,14 @@ public final class Topics {
     public static final String RESULTS = "kinfer.results";
 
     /**
+     * Jobs that a worker started ({@code JobStarted}), keyed by request id: sent outside the worker's transaction,
+     * at most once, and kept briefly ({@link #PROGRESS_RETENTION}), since it only shows a job running while it runs.
+     */
+    public static final String PROGRESS = "kinfer.progress";
+
+    public static final Duration PROGRESS_RETENTION = Duration.ofHours(1);
+
+    /**
      * Webhook deliveries due now, keyed by request id: a job's first delivery (from result-sink's job store) and
      * redeliveries asked for over HTTP.
      */
@@ -94,7 +103,7 @@ public final class Topics {
      * The retry topic for deliveries waiting {@code delay} before their next attempt; one per step of the retry
      * schedule, so that each topic's records come due in the order they were written.
      */
-    public static String webhookRetry(java.time.Duration delay) {
+    public static String webhookRetry(Duration delay) {
         return WEBHOOKS + ".retry." + delay.toSeconds() + "s";
     }
 
