@@ -56,9 +56,14 @@ final class DemoModels {
             "4d40035493971cf5a9dac28738dd04c5c13e5b936bf35fa467bb368b99a1d36c");
     private static final NpmPackage FACE_API = new NpmPackage("@vladmandic/face-api", "1.7.15",
             "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031");
-    /** The short-range ("front camera") model: faces that fill a good part of the picture, as in portraits. */
+    /** The short-range ("front camera") model: faces that fill a good part of the picture, as in selfies. */
     private static final String BLAZEFACE_ENTRY = "package/ONNX/face_detection_front_128x128_barracuda.onnx";
     private static final String BLAZEFACE_FILE = "blazeface-front-128.onnx";
+    /** The longer-range ("back camera") model: smaller faces farther away, as in photos of people. */
+    private static final String BLAZEFACE_BACK_ENTRY = "package/ONNX/face_detection_back_256x256_barracuda.onnx";
+    private static final String BLAZEFACE_BACK_FILE = "blazeface-back-256.onnx";
+    /** The default least score: what MediaPipe uses for the back-camera model. */
+    private static final String BACK_THRESHOLD = "0.52";
     private static final Map<String, String> FACE_API_WEIGHTS = Map.of(
             "package/model/face_recognition_model.bin", "face_recognition_model.bin",
             "package/model/face_recognition_model-weights_manifest.json", "face_recognition_model-weights_manifest.json",
@@ -97,21 +102,26 @@ final class DemoModels {
         });
     }
 
-    /** The model directory for face detection (BlazeFace), fetched into {@code cacheDir} if missing. */
+    /**
+     * The model directory for face detection, fetched into {@code cacheDir} if missing: BlazeFace's back-camera
+     * model, which finds faces down to about 20 px in general photos. The front-camera one is in the directory too,
+     * for selfies: deploy it with {@code "artifact": "blazeface-front-128.onnx"} and {@code "inputSize": "128"}.
+     */
     static Path faceDetection(Path cacheDir) throws IOException, InterruptedException {
-        return cached(cacheDir, FACE_DETECTION + "-" + BLAZEFACE.version(), (work, staging) -> {
-            extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_ENTRY, BLAZEFACE_FILE));
+        return cached(cacheDir, FACE_DETECTION + "-back-" + BLAZEFACE.version(), (work, staging) -> {
+            extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_BACK_ENTRY, BLAZEFACE_BACK_FILE,
+                    BLAZEFACE_ENTRY, BLAZEFACE_FILE));
             return """
                     {
                       "name": "%s",
-                      "version": "blazeface-front-128-%s",
+                      "version": "blazeface-back-256-%s",
                       "task": "detect-faces",
                       "engine": "OnnxRuntime",
                       "artifact": "%s",
                       "license": "Apache-2.0 (MediaPipe BlazeFace, converted by PINTO0309 and keijiro; %s)",
-                      "options": {"inputSize": "128", "threshold": "0.75"}
+                      "options": {"inputSize": "256", "threshold": "%s"}
                     }
-                    """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE_FILE, BLAZEFACE.name());
+                    """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE_BACK_FILE, BLAZEFACE.name(), BACK_THRESHOLD);
         });
     }
 

@@ -10,8 +10,9 @@ import java.util.List;
  * merged by weighted non-maximum suppression, as MediaPipe does (overlapping candidates are averaged by score
  * rather than dropped, which steadies the box).
  *
- * <p>The anchors are MediaPipe's for BlazeFace: a grid with stride 8 and 2 anchors per cell, then one with
- * stride 16 and 6 anchors per cell, all of unit size, at cell centres.
+ * <p>The anchors are MediaPipe's for BlazeFace: a finer grid with 2 anchors per cell, then a coarser one with 6,
+ * all of unit size, at cell centres. The grids' sizes follow from the outputs: 16x16 and 8x8 cells for both the
+ * front-camera model (128 px input, strides 8 and 16) and the back-camera one (256 px, strides 16 and 32).
  */
 final class BlazeFaceDecoder {
     static final int REGRESSORS = 16;
@@ -33,24 +34,24 @@ final class BlazeFaceDecoder {
     }
 
     /**
-     * @param scores1 score logits of the stride-8 layer, 2 per cell
+     * @param scores1 score logits of the finer layer, 2 per cell
      * @param boxes1  its regressors, {@value #REGRESSORS} per anchor
-     * @param scores2 score logits of the stride-16 layer, 6 per cell
+     * @param scores2 score logits of the coarser layer, 6 per cell
      * @param boxes2  its regressors
-     * @param side    the model's input side in pixels
+     * @param side    the model's input side in pixels (the regressors' unit)
      */
     static List<Face> decode(float[] scores1, float[] boxes1, float[] scores2, float[] boxes2, int side, float threshold) {
         List<Face> candidates = new ArrayList<>();
-        collect(scores1, boxes1, side / 8, 2, side, threshold, candidates);
-        collect(scores2, boxes2, side / 16, 6, side, threshold, candidates);
+        collect(scores1, boxes1, 2, side, threshold, candidates);
+        collect(scores2, boxes2, 6, side, threshold, candidates);
         return mergeOverlaps(candidates);
     }
 
-    private static void collect(float[] scores, float[] boxes, int cellsPerRow, int anchorsPerCell, int side, float threshold,
-                                List<Face> out) {
+    private static void collect(float[] scores, float[] boxes, int anchorsPerCell, int side, float threshold, List<Face> out) {
+        int cellsPerRow = (int) Math.round(Math.sqrt(scores.length / (double) anchorsPerCell));
         if (scores.length != cellsPerRow * cellsPerRow * anchorsPerCell || boxes.length != scores.length * REGRESSORS) {
-            throw new IllegalArgumentException("expected " + cellsPerRow * cellsPerRow * anchorsPerCell + " anchors for a "
-                    + side + " px input, got " + scores.length + " scores and " + boxes.length + " regressors");
+            throw new IllegalArgumentException("expected a square grid of " + anchorsPerCell + " anchors per cell, with "
+                    + REGRESSORS + " regressors each; got " + scores.length + " scores and " + boxes.length + " regressors");
         }
         for (int anchor = 0; anchor < scores.length; anchor++) {
             float score = sigmoid(scores[anchor]);
