@@ -52,7 +52,26 @@ class BlazeFaceDecoderTest {
     @Test
     void shouldRefuseOutputsThatDoNotMatchTheAnchorGrid() {
         assertThatThrownBy(() -> BlazeFaceDecoder.decode(new float[10], new float[160], new float[384], new float[384 * 16], SIDE, 0.5f))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("512 anchors");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("square grid").hasMessageContaining("got 10 scores");
+    }
+
+    @Test
+    void shouldPlaceTheBackCameraModelsAnchorsOnItsCoarserGrid() {
+        // 256 px input, strides 16 and 32: the same 16x16 and 8x8 grids, twice as many pixels per regressor unit's cell.
+        int side = 256;
+        float[] scores2 = filled(8 * 8 * 6, UNLIKELY);
+        float[] boxes2 = new float[scores2.length * 16];
+        int anchor = 6 * (7 * 8 + 2); // column 2, row 7: centre (2.5 / 8, 7.5 / 8)
+        scores2[anchor] = SURE;
+        regress(boxes2, anchor, 16, 0, 64, 64, 0, 0);
+
+        List<BlazeFaceDecoder.Face> faces = BlazeFaceDecoder.decode(filled(16 * 16 * 2, UNLIKELY), new float[16 * 16 * 2 * 16], scores2,
+                boxes2, side, 0.5f);
+
+        assertThat(faces).hasSize(1);
+        assertThat(faces.getFirst().centerX()).isCloseTo(2.5f / 8 + 16f / side, offset(1e-6f));
+        assertThat(faces.getFirst().centerY()).isCloseTo(7.5f / 8, offset(1e-6f));
+        assertThat(faces.getFirst().width()).isCloseTo(0.25f, offset(1e-6f));
     }
 
     private static BlazeFaceDecoder.Face face(float x, float y, float score) {
