@@ -1,9 +1,18 @@
-// The reference for kinfer's port of face-api's recognition network (embed-face): face-api's own code and
-// weights, on its bundled TensorFlow.js CPU backend, computing the descriptor of one 150x150 RGB face.
-// usage: node tools/face-api-reference.mjs <face-api.esm.js> <dir with face_recognition_model*> <150x150x3 raw RGB file>
-// prints the 128 numbers as a JSON array.
+// The reference for kinfer's ports of face-api's networks: face-api's own code and weights, on its bundled
+// TensorFlow.js CPU backend, run on one face crop.
+// usage: node tools/face-api-reference.mjs <face-api.esm.js> <dir with the network's weights> <raw RGB file> [network]
+//   recognition (default, embed-face): a 150x150 crop; prints the 128-number descriptor as a JSON array
+//   expression (the classify demo): a 112x112 crop; prints the 7 probabilities, face-api's label order
 import fs from 'node:fs';
-const [bundle, dir, rgbFile] = process.argv.slice(2);
+const [bundle, dir, rgbFile, network = 'recognition'] = process.argv.slice(2);
+const NETWORKS = {
+  recognition: { side: 150, weights: 'face_recognition_model', net: (api) => api.nets.faceRecognitionNet },
+  expression: { side: 112, weights: 'face_expression_model', net: (api) => api.nets.faceExpressionNet },
+};
+const chosen = NETWORKS[network];
+if (!chosen) {
+  throw new Error(`no network ${network}; one of ${Object.keys(NETWORKS)}`);
+}
 // The ESM bundle is built for browsers: its Node platform lacks Node's util, so let it not see Node at all.
 const nodeProcess = globalThis.process;
 Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
@@ -21,12 +30,14 @@ tf.env().setPlatform('kinfer-reference', {
 });
 await tf.setBackend('cpu');
 await tf.ready();
-const manifest = JSON.parse(fs.readFileSync(dir + '/face_recognition_model-weights_manifest.json'));
-const data = fs.readFileSync(dir + '/face_recognition_model.bin');
+const manifest = JSON.parse(fs.readFileSync(`${dir}/${chosen.weights}-weights_manifest.json`));
+const data = fs.readFileSync(`${dir}/${chosen.weights}.bin`);
 const weights = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.length), manifest[0].weights);
-await faceapi.nets.faceRecognitionNet.loadFromWeightMap(weights);
+const net = chosen.net(faceapi);
+await net.loadFromWeightMap(weights);
 const rgb = fs.readFileSync(rgbFile);
-const input = tf.tensor3d(new Int32Array(rgb), [150, 150, 3], 'int32');
-// forwardInput is computeFaceDescriptor without its environment checks (this is neither a browser nor tfjs-node).
-const output = faceapi.nets.faceRecognitionNet.forwardInput(new faceapi.NetInput([input]));
+const input = tf.tensor3d(new Int32Array(rgb), [chosen.side, chosen.side, 3], 'int32');
+// forwardInput is what computeFaceDescriptor and predictExpressions call, without their environment checks (this
+// is neither a browser nor tfjs-node).
+const output = net.forwardInput(new faceapi.NetInput([input]));
 console.log(JSON.stringify(Array.from(await output.data())));

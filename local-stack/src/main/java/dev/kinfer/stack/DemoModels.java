@@ -36,6 +36,7 @@ final class DemoModels {
     static final String UPSCALE = "upscale";
     static final String FACE_EMBEDDING = "embed-face";
     static final String FACE_VERIFICATION = "verify-face";
+    static final String EXPRESSION = "classify-expression";
     private static final Logger log = LoggerFactory.getLogger(DemoModels.class);
 
     /** An npm package at a pinned version and tarball digest. */
@@ -165,6 +166,32 @@ final class DemoModels {
             files.put("package/dist/face-api.esm.js", "reference/face-api.esm.js");
             extract(fetchPackage(FACE_API, work), staging, files);
             return faceManifest(FACE_EMBEDDING, "face-api-" + FACE_API.version(), "embed-face", "MIT (" + FACE_API.name() + ", see LICENSE)", "{}");
+        });
+    }
+
+    /**
+     * The model directory for classifying a face's expression: face-api's expression weights as they are, its
+     * licence, and face-api's own bundle under {@code reference/} (tools/face-api-reference.mjs runs it to check the
+     * port).
+     */
+    static Path faceExpressions(Path cacheDir) throws IOException, InterruptedException {
+        return cached(cacheDir, EXPRESSION + "-" + FACE_API.version(), (work, staging) -> {
+            extract(fetchPackage(FACE_API, work), staging, Map.of(
+                    "package/model/face_expression_model.bin", "face_expression_model.bin",
+                    "package/model/face_expression_model-weights_manifest.json", "face_expression_model-weights_manifest.json",
+                    "package/LICENSE", "LICENSE",
+                    "package/dist/face-api.esm.js", "reference/face-api.esm.js"));
+            return """
+                    {
+                      "name": "%s",
+                      "version": "face-api-%s",
+                      "task": "classify",
+                      "engine": "PyTorch",
+                      "artifact": "face_expression_model-weights_manifest.json",
+                      "license": "MIT (%s, see LICENSE)",
+                      "options": {"network": "face-api-expression", "topK": "7"}
+                    }
+                    """.formatted(EXPRESSION, FACE_API.version(), FACE_API.name());
         });
     }
 

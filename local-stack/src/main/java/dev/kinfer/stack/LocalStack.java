@@ -155,7 +155,8 @@ public final class LocalStack implements AutoCloseable {
         Path logs = config.dataDir().resolve("logs");
         deployIfMissing(List.of(DemoModels.backgroundRemoval(config.cacheDir()), DemoModels.faceDetection(config.cacheDir()),
                 DemoModels.colourTransfer(config.cacheDir()), DemoModels.upscaler(config.cacheDir()),
-                DemoModels.faceEmbedding(config.cacheDir()), DemoModels.faceVerification(config.cacheDir())));
+                DemoModels.faceEmbedding(config.cacheDir()), DemoModels.faceVerification(config.cacheDir()),
+                DemoModels.faceExpressions(config.cacheDir())));
         ChildProcess sink = supervised("result-sink", serviceJvm("result-sink", "512m"), List.of("dev.kinfer.sink.SinkMain"),
                 sinkEnvironment(Map.of()), logs);
         Map<String, ChildProcess> starting = new LinkedHashMap<>();
@@ -163,7 +164,7 @@ public final class LocalStack implements AutoCloseable {
         starting.put("http://127.0.0.1:" + ports.worker(),
                 startServedWorker("worker-1", DemoModels.BACKGROUND_REMOVAL, ports.worker(), Map.of("KINFER_MAX_BATCH_SIZE", "4")));
         for (String model : List.of(DemoModels.FACE_DETECTION, DemoModels.STYLE_TRANSFER, DemoModels.UPSCALE, DemoModels.FACE_EMBEDDING,
-                DemoModels.FACE_VERIFICATION)) {
+                DemoModels.FACE_VERIFICATION, DemoModels.EXPRESSION)) {
             int port = PortGuard.free();
             served.add(model);
             starting.put("http://127.0.0.1:" + port, startServedWorker(model + "-1", model, port, Map.of()));

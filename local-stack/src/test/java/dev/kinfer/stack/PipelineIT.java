@@ -222,7 +222,7 @@ class PipelineIT {
         BufferedImage shifted = scaled(portrait.getSubimage(166, 60, 126, 146), 150, 150);
 
         float[] descriptor = embedding(face);
-        float[] reference = faceApiReference(face);
+        float[] reference = faceApiReference(face, "recognition", "embed-face-1.7.15");
         float[] other = embedding(shifted);
 
         assertThat(descriptor).hasSize(128);
@@ -232,6 +232,34 @@ class PipelineIT {
         }
         assertThat(worst).as("largest difference from face-api's own implementation").isLessThan(1e-4);
         assertThat(euclidean(descriptor, other)).as("two crops of one face (face-api's threshold is 0.6)").isLessThan(0.4);
+    }
+
+    @Test
+    void shouldClassifyAFacesExpressionAsFaceApiItselfDoes() throws Exception {
+        BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(TestPhotos.astronaut(cacheDir)));
+        BufferedImage smiling = scaled(portrait.getSubimage(165, 60, 120, 120), 112, 112);
+        BufferedImage footballer = scaled(ImageIO.read(PHOTOS.resolve("messi5.jpg").toFile()).getSubimage(212, 84, 54, 54), 112, 112);
+
+        for (BufferedImage face : List.of(smiling, footballer)) {
+            JsonNode job = finishedJob(submit("classify-expression", Map.of(), "face.png", "image/png", png(face)));
+            assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+            JsonNode labels = job.at("/result/output/labels");
+            assertThat(labels).as("every expression, most probable first").hasSize(7);
+            float[] reference = faceApiReference(face, "expression", "classify-expression-1.7.15");
+            List<String> order = List.of("neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised");
+            int top = 0;
+            for (int i = 1; i < reference.length; i++) {
+                top = reference[i] > reference[top] ? i : top;
+            }
+            assertThat(labels.get(0).path("label").asText()).as("top-1, as face-api says").isEqualTo(order.get(top));
+            for (JsonNode label : labels) {
+                assertThat(label.path("probability").asDouble()).as(label.path("label").asText())
+                        .isCloseTo(reference[order.indexOf(label.path("label").asText())], offset(1e-3));
+            }
+        }
+        JsonNode smile = finishedJob(submit("classify-expression", Map.of("param.topK", "1"), "face.png", "image/png", png(smiling)));
+        assertThat(smile.at("/result/output/labels")).hasSize(1);
+        assertThat(smile.at("/result/output/labels/0/label").asText()).as("the astronaut smiles").isEqualTo("happy");
     }
 
     @Test
@@ -303,20 +331,24 @@ class PipelineIT {
         return values;
     }
 
-    /** The same pixels through face-api's own code and weights (tools/face-api-reference.mjs, Node). */
-    private static float[] faceApiReference(BufferedImage face) throws Exception {
-        Path modelDir = cacheDir.resolve("models").resolve("embed-face-1.7.15");
+    /**
+     * The same pixels through face-api's own code and weights (tools/face-api-reference.mjs, Node): {@code network}
+     * is recognition (a 150x150 crop, from the embed-face model's directory) or expression (112x112).
+     */
+    private static float[] faceApiReference(BufferedImage face, String network, String modelDirName) throws Exception {
+        Path modelDir = cacheDir.resolve("models").resolve(modelDirName);
         Path rgb = Files.createTempFile("face", ".rgb");
-        byte[] pixels = new byte[150 * 150 * 3];
-        for (int i = 0; i < 150 * 150; i++) {
-            int p = face.getRGB(i % 150, i / 150);
+        int side = face.getWidth();
+        byte[] pixels = new byte[side * side * 3];
+        for (int i = 0; i < side * side; i++) {
+            int p = face.getRGB(i % side, i / side);
             pixels[3 * i] = (byte) (p >> 16);
             pixels[3 * i + 1] = (byte) (p >> 8);
             pixels[3 * i + 2] = (byte) p;
         }
         Files.write(rgb, pixels);
         Process node = new ProcessBuilder("node", home.resolve("tools/face-api-reference.mjs").toString(),
-                modelDir.resolve("reference/face-api.esm.js").toString(), modelDir.toString(), rgb.toString())
+                modelDir.resolve("reference/face-api.esm.js").toString(), modelDir.toString(), rgb.toString(), network)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String printed = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(node.waitFor()).as("node tools/face-api-reference.mjs").isZero();

@@ -3,6 +3,7 @@ package dev.kinfer.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -149,6 +150,24 @@ class WebPageIT {
 
         assertThat(card.findElements(By.cssSelector(".pair img"))).hasSize(2);
         assertThat(card.findElement(By.cssSelector(".verdict")).getText()).startsWith("Same person").contains("similarity 1.000");
+    }
+
+    @Test
+    @Order(8)
+    void shouldShowAClassificationAsLabelledBars() throws Exception {
+        BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(TestPhotos.astronaut(config.cacheDir())));
+        Path face = files.resolve("astronaut-face.png");
+        ImageIO.write(portrait.getSubimage(165, 60, 120, 120), "png", face.toFile());
+        choose("classify-expression");
+        upload("image", face);
+        WebElement card = runAndAwait();
+
+        List<WebElement> bars = card.findElements(By.cssSelector(".bars li"));
+        assertThat(bars).as("every expression").hasSize(7);
+        assertThat(bars.getFirst().getText()).as("most probable first: the astronaut smiles").startsWith("happy");
+        assertThat(bars.getFirst().findElement(By.cssSelector(".bar")).getSize().getWidth())
+                .as("a bar as long as its probability").isGreaterThan(bars.get(1).findElement(By.cssSelector(".bar")).getSize().getWidth());
+        screenshot("classify");
     }
 
     @Test

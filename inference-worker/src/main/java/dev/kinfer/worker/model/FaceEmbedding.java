@@ -14,8 +14,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import dev.kinfer.catalog.ModelManifest;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,7 +77,7 @@ final class FaceEmbedding implements ModelRunner {
         try (NDManager scope = manager.newSubManager()) {
             NDList crops = new NDList();
             for (ModelInput input : inputs) {
-                crops.add(ImageFactory.getInstance().fromImage(square(input.image())).toNDArray(scope, Image.Flag.COLOR)
+                crops.add(ImageFactory.getInstance().fromImage(FaceCrops.centredSquare(input.image(), SIDE)).toNDArray(scope, Image.Flag.COLOR)
                         .toType(DataType.FLOAT32, false).sub(scope.create(MEAN_RGB)).div(255f).transpose(2, 0, 1));
             }
             NDArray descriptors = forward(NDArrays.stack(crops));
@@ -88,22 +86,6 @@ final class FaceEmbedding implements ModelRunner {
             }
         }
         return outputs;
-    }
-
-    /** Centred on a black square (face-api's padToSquare), then 150x150. */
-    private static BufferedImage square(BufferedImage face) {
-        if (face.getWidth() == SIDE && face.getHeight() == SIDE) {
-            return face;
-        }
-        int side = Math.max(face.getWidth(), face.getHeight());
-        double scale = (double) SIDE / side;
-        BufferedImage square = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = square.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(face, (int) Math.round((side - face.getWidth()) / 2.0 * scale), (int) Math.round((side - face.getHeight()) / 2.0 * scale),
-                (int) Math.round(face.getWidth() * scale), (int) Math.round(face.getHeight() * scale), null);
-        g.dispose();
-        return square;
     }
 
     /** face-api's forwardInput on NCHW input. */

@@ -53,7 +53,8 @@ public final class Models {
             case "remove-background" -> BackgroundRemoval.load(manifest, modelDir, settings.intraOpThreads());
             case "stylize" -> ImageToImage.load(manifest, modelDir, settings.intraOpThreads());
             case "detect-faces" -> FaceDetection.load(manifest, modelDir, settings.intraOpThreads());
-            case "classify" -> Classification.load(manifest, modelDir, settings.intraOpThreads());
+            case "classify" -> FaceExpressions.NETWORK.equals(manifest.options().get("network")) ? new FaceExpressions(manifest, modelDir)
+                    : Classification.load(manifest, modelDir, settings.intraOpThreads());
             case "style-transfer" -> manifest.artifact() == null ? new ColourTransfer(manifest)
                     : new StyleNetwork(manifest, modelDir, settings.intraOpThreads());
             case "upscale" -> new Upscaler(manifest, modelDir);
