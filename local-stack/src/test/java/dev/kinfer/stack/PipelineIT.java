@@ -164,6 +164,55 @@ class PipelineIT {
         assertThat(fruit.path("faces")).as(fruit.toString()).isEmpty();
     }
 
+    /**
+     * 68 landmarks per face: face-api's own code in Node, on the crop the worker cuts (the face box squared and widened,
+     * whole pixels, 112x112), gives the same points (< 1e-3 of the crop); they fall where a face's parts are.
+     */
+    @Test
+    void shouldPlaceSixtyEightLandmarksAsFaceApiItselfDoes() throws Exception {
+        byte[] png = TestPhotos.astronaut(cacheDir);
+        JsonNode face = finishedJob(submit("detect-faces", Map.of("param.landmarks", "68"), "astronaut.png", "image/png", png))
+                .at("/result/output/faces/0");
+        JsonNode points = face.path("landmarks");
+        assertThat(points).as(face.toString()).hasSize(68);
+
+        JsonNode box = face.path("box");
+        float x = (float) box.path("x").asDouble();
+        float y = (float) box.path("y").asDouble();
+        float width = (float) box.path("width").asDouble();
+        float height = (float) box.path("height").asDouble();
+        int side = (int) Math.round(Math.max(width, height) * 1.25);
+        int left = (int) Math.round(x + width / 2.0 - side / 2.0);
+        int top = (int) Math.round(y + height / 2.0 - side / 2.0);
+        BufferedImage crop = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
+        var g = crop.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(ImageIO.read(new ByteArrayInputStream(png)), 0, 0, 112, 112, left, top, left + side, top + side, null);
+        g.dispose();
+        float[] reference = faceApiReference(crop, "landmarks", "detect-faces-blazeface-back-256-1.2.0-landmarks-1.7.15");
+
+        double worst = 0;
+        for (int k = 0; k < 68; k++) {
+            worst = Math.max(worst, Math.abs((points.get(k).path("x").asDouble() - left) / side - reference[2 * k]));
+            worst = Math.max(worst, Math.abs((points.get(k).path("y").asDouble() - top) / side - reference[2 * k + 1]));
+        }
+        assertThat(worst).as("largest difference from face-api's own implementation, in crops").isLessThan(1e-3);
+        // iBUG order: jaw 0-16 (left to right in the photo), eyes 36-47 above the nose tip 30, above the mouth 48-67.
+        assertThat(points.get(0).path("x").asDouble()).isLessThan(points.get(16).path("x").asDouble());
+        assertThat(mean(points, 36, 48, "y")).isLessThan(points.get(30).path("y").asDouble());
+        assertThat(points.get(30).path("y").asDouble()).isLessThan(mean(points, 48, 68, "y"));
+        assertThat(mean(points, 36, 42, "x")).as("the subject's right eye is on the photo's left").isLessThan(mean(points, 42, 48, "x"));
+        assertThat(points.get(8).path("y").asDouble()).as("the chin below the box's middle").isGreaterThan(y + height / 2.0);
+    }
+
+    private static double mean(JsonNode points, int from, int to, String axis) {
+        double sum = 0;
+        for (int k = from; k < to; k++) {
+            sum += points.get(k).path(axis).asDouble();
+        }
+        return sum / (to - from);
+    }
+
     /** Faces of people in general photos, not selfies, against boxes marked by hand (IoU at least 0.5). */
     @Test
     void shouldFindSmallerFacesInPhotosOfPeople() throws Exception {

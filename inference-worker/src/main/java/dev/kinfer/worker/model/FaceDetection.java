@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
+import dev.kinfer.catalog.InvalidParameterException;
 import dev.kinfer.catalog.ModelManifest;
 import dev.kinfer.catalog.TaskSpecs;
 import java.awt.Graphics2D;
@@ -24,7 +25,8 @@ import java.util.List;
  * keypoints (eyes, nose, mouth, ears) come back in the original image's pixels, best first.
  *
  * <p>Parameter {@code threshold} ({@link TaskSpecs#DETECT_FACES}): the least face score reported, in (0, 1);
- * default from the manifest's option {@code threshold}, else 0.75 (MediaPipe's).
+ * default from the manifest's option {@code threshold}, else 0.75 (MediaPipe's). Parameter {@code landmarks}: 68
+ * where the manifest names a landmark network ({@link FaceLandmarks}).
  */
 final class FaceDetection {
     static final String THRESHOLD = TaskSpecs.THRESHOLD;
@@ -35,8 +37,15 @@ final class FaceDetection {
     static ModelRunner load(ModelManifest manifest, Path modelDir, int intraOpThreads) {
         int side = Integer.parseInt(manifest.options().getOrDefault("inputSize", "128"));
         float defaultThreshold = threshold(TaskSpecs.DETECT_FACES.requireParam(THRESHOLD).defaultFor(manifest.options()));
-        return new DjlRunner<>(manifest, modelDir, intraOpThreads, float[][].class, new BlazeFaceTranslator(side),
-                (input, raw) -> faces(input, raw, side, defaultThreshold), true);
+        boolean landmarks = manifest.options().containsKey(FaceLandmarks.OPTION);
+        ModelRunner detector = new DjlRunner<>(manifest, modelDir, intraOpThreads, float[][].class, new BlazeFaceTranslator(side),
+                (input, raw) -> faces(input, raw, side, defaultThreshold), true, params -> {
+                    if (!landmarks && TaskSpecs.LANDMARKS_68.equals(params.get(TaskSpecs.LANDMARKS))) {
+                        throw new InvalidParameterException(TaskSpecs.LANDMARKS, "model " + manifest.name()
+                                + " has no 68-point landmark network (manifest option " + FaceLandmarks.OPTION + ")");
+                    }
+                });
+        return landmarks ? new FaceLandmarks(detector, manifest, modelDir) : detector;
     }
 
     /** A threshold the task's declaration took (a request's, checked before it was batched, or the manifest's). */

@@ -1,52 +1,29 @@
 package dev.kinfer.worker.model;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import dev.kinfer.catalog.InvalidParameterException;
 import dev.kinfer.catalog.ModelManifest;
 import dev.kinfer.catalog.ParamSpec;
 import dev.kinfer.catalog.TaskSpecs;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code classify} with face-api's expression network: a face crop's probabilities of seven expressions
- * ({@link #LABELS}, face-api's order). Ported like {@link FaceEmbedding}: the TensorFlow.js weights read as they
- * are ({@link TfjsWeights}), face-api's graph in DJL operations on the PyTorch engine. The graph is face-api's
- * {@code FaceFeatureExtractor}: four dense blocks (each a strided convolution, then three depthwise-separable ones
- * whose inputs are the sums of all earlier outputs of the block) at 32, 64, 128 and 256 channels, a 7x7 average,
- * then one fully connected layer and a softmax.
- *
- * <p>The input is a face crop, as {@code detect-faces} boxes it: centred on a black square, 112x112, RGB minus
- * face-api's mean, over 255 ({@code FaceFeatureExtractor.forwardInput}). Parameter {@code topK}
- * ({@link TaskSpecs#CLASSIFY}), at most seven; its default is the manifest's option {@code topK}. Manifest: {@code "task": "classify"}, option
- * {@code "network": "face-api-expression"}, artifact {@code face_expression_model-weights_manifest.json}.
+ * {@code classify} with face-api's expression network ({@link FaceApiNetwork}, seven outputs and a softmax): a face
+ * crop's probabilities of seven expressions ({@link #LABELS}, face-api's order). Give it a face as {@code detect-faces}
+ * boxes it. Parameter {@code topK} ({@link TaskSpecs#CLASSIFY}), at most seven; its default is the manifest's option
+ * {@code topK}. Manifest: {@code "task": "classify"}, option {@code "network": "face-api-expression"}, artifact
+ * {@code face_expression_model-weights_manifest.json}.
  */
 final class FaceExpressions implements ModelRunner {
     /** The manifest's option {@code network} that picks this runner for a {@code classify} model. */
     static final String NETWORK = "face-api-expression";
-    static final int SIDE = 112;
     static final List<String> LABELS = List.of("neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised");
-    private static final float[] MEAN_RGB = {122.782f, 117.001f, 104.298f};
-    private static final List<String> BLOCKS = List.of("dense0", "dense1", "dense2", "dense3");
 
     private final ModelManifest manifest;
-    private final NDManager manager;
-    /** The weights as the operations take them: filters (out, in / groups, height, width). */
-    private final Map<String, NDArray> weights = new HashMap<>();
+    private final FaceApiNetwork network;
     private final ParamSpec topK = TaskSpecs.CLASSIFY.requireParam(TaskSpecs.TOP_K).atMost(LABELS.size());
     private final String defaultTopK;
 
@@ -58,21 +35,7 @@ final class FaceExpressions implements ModelRunner {
         } catch (InvalidParameterException e) {
             throw new ModelLoadException("classify model " + manifest.name() + ": default " + e.getMessage(), e);
         }
-        this.manager = Engine.getEngine("PyTorch").newBaseManager(Devices.forManifest(manifest));
-        for (Map.Entry<String, TfjsWeights.Tensor> weight : TfjsWeights.read(Artifacts.file(modelDir, manifest.artifact())).entrySet()) {
-            NDArray array = manager.create(weight.getValue().values(), new Shape(weight.getValue().shape()));
-            String name = weight.getKey();
-            if (name.endsWith("/filters") || name.endsWith("/pointwise_filter")) {
-                array = array.transpose(3, 2, 0, 1); // TF keeps (height, width, in, out)
-            } else if (name.endsWith("/depthwise_filter")) {
-                array = array.transpose(2, 3, 0, 1); // (height, width, channels, 1): one filter per channel
-            }
-            weights.put(name, array);
-        }
-        if (!weights.containsKey("fc/weights") || weights.get("fc/weights").getShape().get(1) != LABELS.size()) {
-            throw new ModelLoadException(manifest.artifact() + " has no fc/weights of " + LABELS.size()
-                    + " outputs: not face-api's expression network", null);
-        }
+        this.network = new FaceApiNetwork(manifest, modelDir, manifest.artifact(), LABELS.size());
     }
 
     @Override
@@ -95,84 +58,40 @@ final class FaceExpressions implements ModelRunner {
 
     @Override
     public List<ModelOutput> run(List<ModelInput> inputs) {
+        float[][] scores = network.run(inputs.stream().map(ModelInput::image).toList());
         List<ModelOutput> outputs = new ArrayList<>(inputs.size());
-        try (NDManager scope = manager.newSubManager()) {
-            NDList crops = new NDList();
-            for (ModelInput input : inputs) {
-                crops.add(ImageFactory.getInstance().fromImage(FaceCrops.centredSquare(input.image(), SIDE)).toNDArray(scope, Image.Flag.COLOR)
-                        .toType(DataType.FLOAT32, false).sub(scope.create(MEAN_RGB)).div(255f).transpose(2, 0, 1));
-            }
-            NDArray probabilities = forward(NDArrays.stack(crops));
-            for (int i = 0; i < inputs.size(); i++) {
-                int k = Integer.parseInt(inputs.get(i).params().getOrDefault(TaskSpecs.TOP_K, defaultTopK).strip());
-                outputs.add(Classification.top(LABELS, probabilities.get(i).toFloatArray(), k));
-            }
+        for (int i = 0; i < inputs.size(); i++) {
+            int k = Integer.parseInt(inputs.get(i).params().getOrDefault(TaskSpecs.TOP_K, defaultTopK).strip());
+            outputs.add(Classification.top(LABELS, softmax(scores[i]), k));
         }
         return outputs;
     }
 
-    /** face-api's FaceExpressionNet.forwardInput on NCHW input: the probabilities, one row per crop. */
-    NDArray forward(NDArray x) {
-        NDArray out = x;
-        for (String block : BLOCKS) {
-            out = denseBlock(out, block, block.equals("dense0"));
+    private static float[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float logit : logits) {
+            max = Math.max(max, logit);
         }
-        NDArray features = out.mean(new int[] {3}).mean(new int[] {2}); // the 7x7 'valid' average pool: all of it
-        return features.matMul(array("fc/weights")).add(array("fc/bias")).softmax(1);
-    }
-
-    /** denseBlock4: each convolution's input is the ReLU of the sum of the block's earlier outputs. */
-    private NDArray denseBlock(NDArray x, String block, boolean firstLayer) {
-        NDArray out1 = Activation.relu(firstLayer ? convolution(x, block + "/conv0") : separable(x, block + "/conv0", 2));
-        NDArray out2 = separable(out1, block + "/conv1", 1);
-        NDArray sum = out1.add(out2);
-        NDArray out3 = separable(Activation.relu(sum), block + "/conv2", 1);
-        sum = sum.add(out3);
-        NDArray out4 = separable(Activation.relu(sum), block + "/conv3", 1);
-        return Activation.relu(sum.add(out4));
-    }
-
-    /** A 3x3 stride-2 convolution with bias, TF's 'same' padding. */
-    private NDArray convolution(NDArray x, String layer) {
-        return Conv2d.conv2d(samePaddedForStride2(x), array(layer + "/filters"), array(layer + "/bias"), new Shape(2, 2),
-                new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
-    }
-
-    /** TF's separableConv2d ('same' padding), then the bias: a 3x3 depthwise convolution and a 1x1 pointwise one. */
-    private NDArray separable(NDArray x, String layer, int stride) {
-        NDArray in = stride == 2 ? samePaddedForStride2(x) : x;
-        long padding = stride == 2 ? 0 : 1;
-        NDArray depthwise = Conv2d.conv2d(in, array(layer + "/depthwise_filter"), null, new Shape(stride, stride),
-                new Shape(padding, padding), new Shape(1, 1), (int) x.getShape().get(1)).singletonOrThrow();
-        return Conv2d.conv2d(depthwise, array(layer + "/pointwise_filter"), array(layer + "/bias"), new Shape(1, 1), new Shape(0, 0),
-                new Shape(1, 1), 1).singletonOrThrow();
-    }
-
-    /**
-     * TF pads a 3x3 stride-2 'same' convolution of an even size by one row and column, after: at the bottom and the
-     * right only, where PyTorch's padding is symmetric.
-     */
-    private static NDArray samePaddedForStride2(NDArray x) {
-        Shape shape = x.getShape();
-        NDArray rows = NDArrays.concat(new NDList(x, x.getManager().zeros(new Shape(shape.get(0), shape.get(1), 1, shape.get(3)))), 2);
-        return NDArrays.concat(new NDList(rows, rows.getManager().zeros(new Shape(shape.get(0), shape.get(1), shape.get(2) + 1, 1))), 3);
-    }
-
-    private NDArray array(String name) {
-        NDArray array = weights.get(name);
-        if (array == null) {
-            throw new IllegalStateException("no weight " + name + " in " + manifest.artifact());
+        double total = 0;
+        double[] exp = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            exp[i] = Math.exp(logits[i] - max);
+            total += exp[i];
         }
-        return array;
+        float[] probabilities = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            probabilities[i] = (float) (exp[i] / total);
+        }
+        return probabilities;
     }
 
     @Override
     public Device device() {
-        return manager.getDevice();
+        return network.device();
     }
 
     @Override
     public void close() {
-        manager.close();
+        network.close();
     }
 }

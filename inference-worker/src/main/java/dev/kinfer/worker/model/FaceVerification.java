@@ -67,6 +67,11 @@ final class FaceVerification implements ModelRunner {
     }
 
     @Override
+    public boolean readsGallery() {
+        return true;
+    }
+
+    @Override
     public List<ModelOutput> run(List<ModelInput> inputs) {
         List<Integer> facesFound = new ArrayList<>(inputs.size());
         List<ModelInput> chips = new ArrayList<>();

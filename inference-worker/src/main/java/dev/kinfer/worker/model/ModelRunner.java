@@ -51,6 +51,11 @@ public interface ModelRunner extends AutoCloseable {
      */
     List<ModelOutput> run(List<ModelInput> inputs);
 
+    /** Whether its inputs carry the tenant's face gallery ({@link ModelInput#gallery()}): the worker reads it only then. */
+    default boolean readsGallery() {
+        return false;
+    }
+
     /** Where the model runs. */
     default Device device() {
         return Device.cpu();
