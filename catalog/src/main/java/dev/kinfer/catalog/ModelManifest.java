@@ -28,10 +28,13 @@ import java.util.regex.Pattern;
  *                     {@value #DEFAULT_MAX_DELAY_MS})
  * @param options  task-specific settings (e.g. the synthetic model's costs); an option named as a parameter's
  *                 {@link ParamSpec#defaultOption()} sets that parameter's default, and must be a value it takes
+ * @param source   where the weights come from, shown to users (optional, at most {@value #MAX_SOURCE} characters):
+ *                 a demo's package and what it is, or whose export this is
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(String name, String version, String task, String engine, String artifact, String license,
-                            String device, Integer maxBatchSize, Integer maxDelayMs, Map<String, String> options) {
+                            String device, Integer maxBatchSize, Integer maxDelayMs, Map<String, String> options, String source) {
+    public static final int MAX_SOURCE = 400;
     public static final String FILE_NAME = "manifest.json";
     public static final Set<String> TASKS = TaskSpecs.tasks();
     public static final int DEFAULT_MAX_BATCH_SIZE = 8;
@@ -93,6 +96,9 @@ public record ModelManifest(String name, String version, String task, String eng
         }
         if (maxDelayMs != null && maxDelayMs < 0) {
             problems.add("maxDelayMs must not be negative (was " + maxDelayMs + ")");
+        }
+        if (source != null && (source.isBlank() || source.length() > MAX_SOURCE || source.chars().anyMatch(Character::isISOControl))) {
+            problems.add("source must be one line of 1 to " + MAX_SOURCE + " characters, if given");
         }
         if (!DEVICE.matcher(device).matches()) {
             problems.add("device must be auto, cpu or gpu:N (was " + device + ")");

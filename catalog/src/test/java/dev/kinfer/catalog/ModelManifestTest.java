@@ -16,12 +16,26 @@ class ModelManifestTest {
     Path dir;
 
     static ModelManifest manifest(String name, String version, String artifact) {
-        return new ModelManifest(name, version, "stylize", "PyTorch", artifact, "test", null, null, null, Map.of());
+        return new ModelManifest(name, version, "stylize", "PyTorch", artifact, "test", null, null, null, Map.of(), null);
     }
 
     @Test
     void shouldFindNothingWrongWithAValidManifest() {
         assertThat(manifest("invert", "1.0_rc-2", "invert.pt").problems()).isEmpty();
+    }
+
+    @Test
+    void shouldTakeASourceOfOneShortLine() {
+        ModelManifest base = manifest("invert", "1", "invert.pt");
+        assertThat(withSource(base, "demo: real weights from @vladmandic/face-api@1.7.15").problems()).isEmpty();
+        assertThat(withSource(base, "two\nlines").problems()).anySatisfy(p -> assertThat(p).startsWith("source must be one line"));
+        assertThat(withSource(base, "x".repeat(ModelManifest.MAX_SOURCE + 1)).problems()).anySatisfy(p -> assertThat(p).startsWith("source"));
+        assertThat(withSource(base, " ").problems()).anySatisfy(p -> assertThat(p).startsWith("source"));
+    }
+
+    private static ModelManifest withSource(ModelManifest m, String source) {
+        return new ModelManifest(m.name(), m.version(), m.task(), m.engine(), m.artifact(), m.license(), m.device(), m.maxBatchSize(),
+                m.maxDelayMs(), m.options(), source);
     }
 
     @ParameterizedTest
@@ -45,7 +59,7 @@ class ModelManifestTest {
     @Test
     void shouldRequireAnArtifactUnlessTheModelIsWeightless() {
         assertThat(manifest("invert", "1", null).problems()).containsExactly("artifact is required for stylize on PyTorch");
-        assertThat(new ModelManifest("s", "1", "synthetic", "Synthetic", null, "none", null, null, null, null).problems()).isEmpty();
+        assertThat(new ModelManifest("s", "1", "synthetic", "Synthetic", null, "none", null, null, null, null, null).problems()).isEmpty();
     }
 
     @Test

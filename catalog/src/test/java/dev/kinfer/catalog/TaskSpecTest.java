@@ -133,7 +133,7 @@ class TaskSpecTest {
     @ValueSource(strings = {"7", "zero"})
     void shouldRefuseAManifestWhoseOptionGivesAParameterADefaultItCannotTake(String threshold) {
         ModelManifest manifest = new ModelManifest("faces", "1", "detect-faces", "OnnxRuntime", "m.onnx", "test", null, null, null,
-                Map.of("threshold", threshold));
+                Map.of("threshold", threshold), null);
 
         assertThat(manifest.problems()).singleElement().asString()
                 .startsWith("option threshold (the default of parameter threshold): threshold must be a number");

@@ -32,7 +32,7 @@ class BatchIsolationTest {
 
         @Override
         public ModelManifest manifest() {
-            return new ModelManifest("picky", "1", "synthetic", "Synthetic", null, "none", "cpu", 8, 0, Map.of());
+            return new ModelManifest("picky", "1", "synthetic", "Synthetic", null, "none", "cpu", 8, 0, Map.of(), null);
         }
 
         @Override

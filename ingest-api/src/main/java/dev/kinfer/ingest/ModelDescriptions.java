@@ -210,6 +210,9 @@ final class ModelDescriptions {
         version.put("deployedAt", Instant.ofEpochMilli(entry.deployedAtMs()).toString());
         version.put("engine", entry.manifest().engine());
         version.put("license", entry.manifest().license());
+        if (entry.manifest().source() != null) {
+            version.put("source", entry.manifest().source());
+        }
         return version;
     }
 

@@ -40,7 +40,7 @@ class ModelDescriptionsTest {
 
     private static CatalogEntry entry(String name, String version, String task, long deployedAtMs, Map<String, String> options) {
         return new CatalogEntry(new ModelManifest(name, version, task, "OnnxRuntime", "model.onnx", "Apache-2.0", null,
-                "2".equals(version) ? 4 : null, null, options), List.of("manifest.json", "model.onnx"), deployedAtMs);
+                "2".equals(version) ? 4 : null, null, options, "2".equals(version) ? "an export of ours" : null), List.of("manifest.json", "model.onnx"), deployedAtMs);
     }
 
     private static JsonNode json(Object value) {
@@ -57,6 +57,8 @@ class ModelDescriptionsTest {
         assertThat(model.path("versions")).extracting(v -> v.path("version").asText()).containsExactly("2", "1");
         assertThat(model.at("/versions/0/deployedAt").asText()).isEqualTo("1970-01-01T00:00:02Z");
         assertThat(model.at("/versions/0/license").asText()).isEqualTo("Apache-2.0");
+        assertThat(model.at("/versions/0/source").asText()).as("where the weights come from").isEqualTo("an export of ours");
+        assertThat(model.at("/versions/1").has("source")).as("said only when the manifest says it").isFalse();
         assertThat(model.path("inputs")).singleElement().satisfies(input -> {
             assertThat(input.path("name").asText()).isEqualTo("image");
             assertThat(input.path("required").asBoolean()).isTrue();

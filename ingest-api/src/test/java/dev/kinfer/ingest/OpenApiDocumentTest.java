@@ -288,9 +288,9 @@ class OpenApiDocumentTest {
     @Test
     void shouldDescribeTheCatalogueEntryADeploymentAnswers() throws Exception {
         CatalogEntry weighted = new CatalogEntry(new ModelManifest("stylize", "2", "stylize", "PyTorch", "model.pt", "MIT", null, 4, null,
-                Map.of()), List.of("manifest.json", "model.pt"), 1_795_428_930_120L);
+                Map.of(), "demo: real weights"), List.of("manifest.json", "model.pt"), 1_795_428_930_120L);
         CatalogEntry weightless = new CatalogEntry(new ModelManifest("synthetic", "1", "synthetic", "Synthetic", null, null, "cpu", null, 0,
-                Map.of("batchCostMs", "1")), List.of("manifest.json"), 1L);
+                Map.of("batchCostMs", "1"), null), List.of("manifest.json"), 1L);
 
         for (CatalogEntry entry : List.of(weighted, weightless)) {
             assertThat(contract.violations("#/components/schemas/CatalogEntry", JSON.readTree(entry.toJson()))).as(entry.key()).isEmpty();

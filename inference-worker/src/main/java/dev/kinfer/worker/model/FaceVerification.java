@@ -51,7 +51,8 @@ final class FaceVerification implements ModelRunner {
         }
         this.threshold = Float.parseFloat(manifest.options().getOrDefault("threshold", Float.toString(DEFAULT_THRESHOLD)));
         this.detector = FaceDetection.load(new ModelManifest(manifest.name() + "-detector", manifest.version(), "detect-faces",
-                "OnnxRuntime", detectorFile, manifest.license(), manifest.device(), null, null, Map.of("inputSize", "128", "threshold", "0.5")),
+                "OnnxRuntime", detectorFile, manifest.license(), manifest.device(), null, null, Map.of("inputSize", "128", "threshold", "0.5"),
+                manifest.source()),
                 modelDir, intraOpThreads);
         this.embedding = new FaceEmbedding(manifest, modelDir);
     }

@@ -74,7 +74,7 @@ class IdPhotoTest {
     @Test
     void shouldBeCheckedByTheTasksDeclaration() {
         ModelRunner runner = new NoModel(new ModelManifest("cut-out", "1", "remove-background", "OnnxRuntime", "m.onnx", "test",
-                null, null, null, Map.of()));
+                null, null, null, Map.of(), null));
 
         runner.checkParams(Map.of("background", "blue", "idPhoto", "35x45mm"));
         assertThatThrownBy(() -> runner.checkParams(Map.of("background", "mauve"))).isInstanceOf(InvalidParameterException.class);
