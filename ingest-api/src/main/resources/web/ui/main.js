@@ -99,7 +99,7 @@ async function run(card, form, inputs) {
     const job = await json(`/v1/models/${encodeURIComponent($('model').value)}/jobs`, { method: 'POST', body: form });
     card.dataset.jobId = job.jobId;
     show(card, job, inputs);
-    if (job.status === 'PENDING') {
+    if (job.status === 'PENDING' || job.status === 'RUNNING') {
       await watch(job.jobId, (status) => show(card, status, inputs));
     }
     history();

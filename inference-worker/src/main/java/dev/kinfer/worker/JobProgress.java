@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells whoever watches a job that a worker started it ({@link Topics#PROGRESS}). Informational and at most once:
- * never part of the worker's transaction (a record there would show only at commit, after the result), never on
+ * Tells whoever watches a job that a worker started it ({@link Topics#PROGRESS}). Informational and best effort: a
+ * send may be lost, and a batch run again (after a rebalance or a retry) says so again. Never part of the worker's
+ * transaction (a record there would show only at commit, after the result), never on
  * the poll or inference thread (a broker that is slow must not slow the model), and dropped rather than queued
  * without bound. A replay's jobs are no one's to watch.
  */
@@ -56,8 +57,8 @@ final class JobProgress implements AutoCloseable {
     void started(List<Job> jobs, Instant at) {
         for (Job job : jobs) {
             InferenceRequest request = job.request();
-            if (RequestRecords.isReplay(request)) {
-                continue;
+            if (RequestRecords.isReplay(request) || BatchRunner.isExpired(request, at)) {
+                continue; // no one's to watch, or it ends EXPIRED without running
             }
             JobStarted event = JobStarted.newBuilder()
                     .setRequestId(request.getRequestId())

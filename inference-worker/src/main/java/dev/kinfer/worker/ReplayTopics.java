@@ -13,6 +13,8 @@ import java.util.function.Predicate;
  */
 final class ReplayTopics {
     private static final Duration REMEMBERED_FOR = Duration.ofSeconds(30);
+    /** A topic not there yet may be made any moment (a replay makes its own): not knowing it is remembered briefly. */
+    private static final Duration ABSENCE_REMEMBERED_FOR = Duration.ofSeconds(2);
 
     private record Known(boolean exists, long at) {
     }
@@ -30,7 +32,7 @@ final class ReplayTopics {
     boolean exists(String topic) {
         long now = clock.millis();
         Known entry = known.get(topic);
-        if (entry == null || now - entry.at() > REMEMBERED_FOR.toMillis()) {
+        if (entry == null || now - entry.at() > (entry.exists() ? REMEMBERED_FOR : ABSENCE_REMEMBERED_FOR).toMillis()) {
             if (known.size() > 1_000) {
                 known.clear(); // names come from untrusted records: bound what is remembered
             }

@@ -44,7 +44,11 @@ class ReplayTopicsTest {
         assertThat(asked).containsExactly("kinfer.results.replay.a", "kinfer.results.replay.b");
 
         cluster = Set.of("kinfer.results.replay.a", "kinfer.results.replay.b");
+        now = now.plus(Duration.ofSeconds(3));
+        assertThat(topics.exists("kinfer.results.replay.b")).as("a topic made since is seen within seconds").isTrue();
+        cluster = Set.of("kinfer.results.replay.b");
+        assertThat(topics.exists("kinfer.results.replay.a")).as("one known to exist is not asked about again soon").isTrue();
         now = now.plus(Duration.ofSeconds(31));
-        assertThat(topics.exists("kinfer.results.replay.b")).isTrue();
+        assertThat(topics.exists("kinfer.results.replay.a")).isFalse();
     }
 }

@@ -112,7 +112,7 @@ final class JobRoutes {
             return;
         }
         Duration wait = requestedWait(ctx, Duration.ZERO);
-        CompletableFuture<InferenceResult> result = wait.isPositive() ? tracker.result(id) : null; // before asking: misses nothing
+        CompletableFuture<InferenceResult> result = wait.isPositive() ? tracker.result(id, tenant) : null; // before asking: misses nothing
         Current current = current(id, tenant);
         Optional<InferenceResult> finishedHere = tracker.finished(id).filter(done -> done.getTenant().equals(tenant));
         if (current.status() == 404 && finishedHere.isPresent()) {
@@ -146,7 +146,7 @@ final class JobRoutes {
     void events(Context ctx) {
         String id = RouteParams.jobId(ctx);
         String tenant = Authenticator.principal(ctx).tenant();
-        CompletableFuture<InferenceResult> result = tracker.result(id);
+        CompletableFuture<InferenceResult> result = tracker.result(id, tenant);
         CompletableFuture<JobStarted> started = tracker.started(id);
         Current current = current(id, tenant);
         if (current.status() != 200) {

@@ -16,14 +16,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ResultFollower} completes them as results are committed; nothing polls. Entries go after {@code keep}.
  */
 final class JobTracker {
-    private record Tracked(InferenceRequest request, CompletableFuture<InferenceResult> result, CompletableFuture<JobStarted> started,
-                           Instant since) {
-        Tracked(InferenceRequest request, Instant since) {
-            this(request, new CompletableFuture<>(), new CompletableFuture<>(), since);
+    /**
+     * @param tenant whose job this is: its request's, or the first asker's. Anyone who may produce to Kafka can reuse
+     *               a job's id; another tenant's result or start under it is not this job's and completes nothing.
+     */
+    private record Tracked(InferenceRequest request, String tenant, CompletableFuture<InferenceResult> result,
+                           CompletableFuture<JobStarted> started, Instant since) {
+        Tracked(InferenceRequest request, String tenant, Instant since) {
+            this(request, tenant, new CompletableFuture<>(), new CompletableFuture<>(), since);
         }
 
         Tracked askedAgain(Instant now) {
-            return new Tracked(request, result, started, now);
+            return new Tracked(request, tenant, result, started, now);
         }
     }
 
@@ -41,7 +45,7 @@ final class JobTracker {
 
     /** A job this instance is about to publish: tracked before it can possibly finish. */
     CompletableFuture<InferenceResult> accepted(InferenceRequest request) {
-        Tracked tracked = new Tracked(request, clock.instant());
+        Tracked tracked = new Tracked(request, request.getTenant(), clock.instant());
         jobs.put(request.getRequestId(), tracked);
         return tracked.result();
     }
@@ -54,11 +58,11 @@ final class JobTracker {
     /**
      * The result of a job, whenever it is committed. Registering before looking elsewhere misses nothing: a result
      * committed just before is still here ({@link #completed} keeps results for {@link #RECENT} even untracked).
-     * Asking again keeps the job tracked for another {@code keep}.
+     * Asking again keeps the job tracked for another {@code keep}. Only a result of {@code tenant}'s completes it.
      */
-    CompletableFuture<InferenceResult> result(String jobId) {
-        return jobs.compute(jobId, (id, tracked) -> tracked == null ? new Tracked(null, clock.instant()) : tracked.askedAgain(clock.instant()))
-                .result();
+    CompletableFuture<InferenceResult> result(String jobId, String tenant) {
+        return jobs.compute(jobId, (id, tracked) -> tracked == null ? new Tracked(null, tenant, clock.instant())
+                : tracked.askedAgain(clock.instant())).result();
     }
 
     /**
@@ -73,7 +77,7 @@ final class JobTracker {
     /** A worker started a job: tells whoever watches it here. Jobs nobody here tracks are not kept. */
     void started(JobStarted event) {
         Tracked tracked = jobs.get(event.getRequestId());
-        if (tracked != null) {
+        if (tracked != null && tracked.tenant().equals(event.getTenant())) {
             tracked.started().complete(event);
         }
     }
@@ -104,7 +108,10 @@ final class JobTracker {
      * {@link #RECENT}: a client may ask for it on this instance before result-sink has folded it in.
      */
     void completed(InferenceResult result) {
-        jobs.computeIfAbsent(result.getRequestId(), id -> new Tracked(null, clock.instant())).result().complete(result);
+        Tracked tracked = jobs.computeIfAbsent(result.getRequestId(), id -> new Tracked(null, result.getTenant(), clock.instant()));
+        if (tracked.tenant().equals(result.getTenant())) {
+            tracked.result().complete(result);
+        }
     }
 
     /** Forgets jobs tracked for longer than {@code keep}, and results nobody here asked for after {@link #RECENT}. */

@@ -102,7 +102,7 @@ final class ResultFollower implements AutoCloseable {
                     // close() asked us to stop
                 } catch (RuntimeException e) {
                     // A broker that is away: waiting clients time out into a 202 or a pending status, nothing is lost.
-                    log.warn("following {} failed; trying again: {}", Topics.RESULTS, e.toString());
+                    log.warn("following {} and {} failed; trying again: {}", Topics.RESULTS, Topics.PROGRESS, e.toString());
                     sleep();
                 }
             }

@@ -31,7 +31,7 @@ class JobTrackerTest {
     @Test
     void shouldCompleteAnAcceptedJobWhenItsResultIsCommitted() {
         CompletableFuture<InferenceResult> accepted = tracker.accepted(request("a"));
-        CompletableFuture<InferenceResult> waiter = tracker.result("a");
+        CompletableFuture<InferenceResult> waiter = tracker.result("a", "t");
 
         tracker.completed(result("a"));
 
@@ -42,9 +42,9 @@ class JobTrackerTest {
 
     @Test
     void shouldTellWhoeverWatchesAJobThatItStartedButKeepNoStartOfUntrackedJobs() {
-        tracker.result("w");
+        tracker.result("w", "t");
         CompletableFuture<JobStarted> watched = tracker.started("w");
-        tracker.result("w"); // asked again: the same start to wait for
+        tracker.result("w", "t"); // asked again: the same start to wait for
 
         tracker.started(started("w"));
         tracker.started(started("nobody-asked"));
@@ -55,6 +55,30 @@ class JobTrackerTest {
         assertThat(tracker.size()).isEqualTo(1);
     }
 
+    @Test
+    void shouldLetNoOtherTenantsResultOrStartUnderAReusedIdCompleteAJob() {
+        CompletableFuture<InferenceResult> accepted = tracker.accepted(request("x"));
+        CompletableFuture<InferenceResult> asked = tracker.result("y", "t");
+        CompletableFuture<JobStarted> start = tracker.started("x");
+
+        tracker.completed(otherTenants(result("x")));
+        tracker.completed(otherTenants(result("y")));
+        JobStarted intruding = started("x");
+        intruding.setTenant("intruder");
+        tracker.started(intruding);
+
+        assertThat(accepted).isNotDone();
+        assertThat(asked).isNotDone();
+        assertThat(start).isNotDone();
+        tracker.completed(result("x"));
+        assertThat(accepted).as("the job's own result still completes it").isCompleted();
+    }
+
+    private static InferenceResult otherTenants(InferenceResult result) {
+        result.setTenant("intruder");
+        return result;
+    }
+
     private static JobStarted started(String id) {
         return JobStarted.newBuilder().setRequestId(id).setTenant("t").setModel("m").setModelVersion("1").setStartedAt(Instant.EPOCH)
                 .setQueuedMs(5L).setBatchSize(3).setWorkerId("w1").build();
@@ -62,7 +86,7 @@ class JobTrackerTest {
 
     @Test
     void shouldLetAClientWaitForAJobAcceptedElsewhere() {
-        CompletableFuture<InferenceResult> waiter = tracker.result("b");
+        CompletableFuture<InferenceResult> waiter = tracker.result("b", "t");
 
         tracker.completed(result("b"));
 
@@ -74,7 +98,7 @@ class JobTrackerTest {
     void shouldKeepAResultNobodyHereAskedForOnlyBriefly() {
         tracker.completed(result("c"));
 
-        assertThat(tracker.result("c")).as("asked for just after it was committed").isCompleted();
+        assertThat(tracker.result("c", "t")).as("asked for just after it was committed").isCompleted();
         assertThat(tracker.finished("c")).isPresent();
         tracker.completed(result("d"));
         clock.advance(JobTracker.RECENT.plusSeconds(1));

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -222,16 +223,47 @@ class PipelineIT {
         assertFaces("basketball1.png", List.of(new double[] {64, 97, 38, 39}));
     }
 
+    /**
+     * dlib's nine annotated group photos (43 faces, 2 to 7 a photo, some 25 px wide), at threshold 0.45: as many faces
+     * found as marked, each marked face found, and 42 of the 43 boxes overlapping the marked one by IoU 0.5 or more.
+     * The last (25 px, half turned away, score 0.48: missed at the default 0.5) is boxed tighter than marked: IoU 0.43.
+     */
+    @Test
+    void shouldFindEveryFaceInGroupPhotos() throws Exception {
+        List<TestPhotos.GroupPhoto> photos = TestPhotos.groupPhotos(cacheDir);
+        assertThat(photos).hasSize(9);
+        assertThat(photos.stream().mapToInt(p -> p.faces().size()).sum()).isEqualTo(43);
+        List<Double> overlaps = new ArrayList<>();
+        for (TestPhotos.GroupPhoto photo : photos) {
+            String name = photo.file().getFileName().toString();
+            JsonNode faces = finishedJob(submit("detect-faces", Map.of("param.threshold", "0.45"), name, "image/jpeg",
+                    Files.readAllBytes(photo.file()))).at("/result/output/faces");
+            assertThat(faces).as(name + ": " + faces).hasSize(photo.faces().size());
+            for (double[] marked : photo.faces()) {
+                double best = 0;
+                for (JsonNode face : faces) {
+                    best = Math.max(best, iou(marked, box(face)));
+                }
+                assertThat(best).as(name + ": the face marked at " + Arrays.toString(marked) + " is found").isGreaterThan(0.35);
+                overlaps.add(best);
+            }
+        }
+        assertThat(overlaps.stream().filter(iou -> iou >= 0.5).count()).as("faces boxed as marked (IoU >= 0.5) " + overlaps)
+                .isGreaterThanOrEqualTo(42);
+    }
+
+    private static double[] box(JsonNode face) {
+        JsonNode box = face.path("box");
+        return new double[] {box.path("x").asDouble(), box.path("y").asDouble(), box.path("width").asDouble(), box.path("height").asDouble()};
+    }
+
     private void assertFaces(String photo, List<double[]> marked) throws Exception {
         JsonNode faces = finishedJob(submit("detect-faces", Map.of(), photo, photo.endsWith(".png") ? "image/png" : "image/jpeg",
                 Files.readAllBytes(PHOTOS.resolve(photo)))).at("/result/output/faces");
         assertThat(faces).as(photo + ": " + faces).hasSize(marked.size());
         for (double[] box : marked) {
-            assertThat(faces).as(photo + ": a face over " + Arrays.toString(box) + " in " + faces).anySatisfy(face -> {
-                JsonNode found = face.path("box");
-                assertThat(iou(box, new double[] {found.path("x").asDouble(), found.path("y").asDouble(), found.path("width").asDouble(),
-                        found.path("height").asDouble()})).isGreaterThanOrEqualTo(0.5);
-            });
+            assertThat(faces).as(photo + ": a face over " + Arrays.toString(box) + " in " + faces)
+                    .anySatisfy(face -> assertThat(iou(box, box(face))).isGreaterThanOrEqualTo(0.5));
         }
     }
 
@@ -531,7 +563,7 @@ class PipelineIT {
         JsonNode threshold = model.path("parameters").get(0);
         assertThat(threshold.path("name").asText()).isEqualTo("threshold");
         assertThat(threshold.path("type").asText()).isEqualTo("number");
-        assertThat(threshold.path("default").asDouble()).as("the manifest's, MediaPipe's for the back-camera model").isEqualTo(0.52);
+        assertThat(threshold.path("default").asDouble()).as("the demo manifest's").isEqualTo(0.5);
         assertThat(threshold.path("exclusiveMinimum").asDouble()).isEqualTo(0.0);
         assertThat(threshold.path("exclusiveMaximum").asDouble()).isEqualTo(1.0);
         assertProblem(get(stack.apiUrl() + "/v1/models/no-such-model"), 404, "unknown-model");

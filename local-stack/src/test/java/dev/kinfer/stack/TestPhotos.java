@@ -1,16 +1,26 @@
 package dev.kinfer.stack;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Real photos for the tests, from Debian packages: {@code opencv-doc} (installed by {@code .ci/run}) and, for a
- * portrait, the public-domain NASA photo of Eileen Collins that scikit-image ships, taken out of the
+ * Real photos for the tests, from Debian packages: {@code opencv-doc} (installed by {@code .ci/run}), group photos
+ * with hand-marked faces from the dlib source package, and, for a portrait, the public-domain NASA photo of Eileen Collins that scikit-image ships, taken out of the
  * {@code python3-skimage} package with {@code apt-get download} (no install, no root) and cached.
  */
 final class TestPhotos {
@@ -18,6 +28,10 @@ final class TestPhotos {
     private static final String SKIMAGE_PACKAGE = "python3-skimage=0.19.3-8";
     private static final String ASTRONAUT = "usr/lib/python3/dist-packages/skimage/data/astronaut.png";
     private static final String ASTRONAUT_SHA256 = "88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5";
+
+    private static final String DLIB_SOURCE = "http://deb.debian.org/debian/pool/main/d/dlib/dlib_19.24+dfsg.orig.tar.bz2";
+    private static final String DLIB_SOURCE_SHA256 = "66b4263822a2ff91a3e769e501c7d7927a13089e178c1427ec19cb0475823cf6";
+    private static final String DLIB_FACES = "dlib-19.24+dfsg/examples/faces";
 
     private TestPhotos() {
     }
@@ -44,6 +58,52 @@ final class TestPhotos {
             throw new IOException(photo + " has sha256 " + actual + ", expected " + ASTRONAUT_SHA256);
         }
         return bytes;
+    }
+
+    /** A photo of several people and each face's box as marked by hand (x, y, width, height in its pixels). */
+    record GroupPhoto(Path file, List<double[]> faces) {
+    }
+
+    /**
+     * The nine group photos (PASCAL VOC 2011) that dlib ships with its face detector's examples, and their hand-marked
+     * faces (examples/faces/training.xml and testing.xml, 43 faces), from Debian's dlib source package (its .dsc pins
+     * this sha256), fetched once and cached.
+     */
+    static List<GroupPhoto> groupPhotos(Path cacheDir) throws IOException, InterruptedException {
+        Path faces = cacheDir.resolve("photos").resolve("dlib-faces");
+        if (!Files.isRegularFile(faces.resolve("testing.xml"))) {
+            Path work = Files.createDirectories(cacheDir.resolve("downloads").resolve("dlib"));
+            Path tarball = work.resolve("dlib.orig.tar.bz2");
+            if (!Files.isRegularFile(tarball) || !sha256(Files.readAllBytes(tarball)).equals(DLIB_SOURCE_SHA256)) {
+                HttpResponse<Path> got = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                        .send(HttpRequest.newBuilder(URI.create(DLIB_SOURCE)).build(), HttpResponse.BodyHandlers.ofFile(tarball));
+                if (got.statusCode() != 200) {
+                    throw new IOException("GET " + DLIB_SOURCE + " answered " + got.statusCode());
+                }
+            }
+            String actual = sha256(Files.readAllBytes(tarball));
+            if (!actual.equals(DLIB_SOURCE_SHA256)) {
+                throw new IOException(tarball + " has sha256 " + actual + ", expected " + DLIB_SOURCE_SHA256);
+            }
+            run(work, "tar", "xjf", tarball.toString(), DLIB_FACES);
+            Files.createDirectories(faces.getParent());
+            Files.move(work.resolve(DLIB_FACES), faces, StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<GroupPhoto> photos = new ArrayList<>();
+        for (String list : List.of("training.xml", "testing.xml")) {
+            Matcher image = Pattern.compile("<image file='([^']+)'[^>]*>(.*?)</image>", Pattern.DOTALL)
+                    .matcher(Files.readString(faces.resolve(list), StandardCharsets.ISO_8859_1));
+            while (image.find()) {
+                List<double[]> boxes = new ArrayList<>();
+                Matcher box = Pattern.compile("<box top='(\\d+)' left='(\\d+)' width='(\\d+)' height='(\\d+)'/>").matcher(image.group(2));
+                while (box.find()) {
+                    boxes.add(new double[] {Double.parseDouble(box.group(2)), Double.parseDouble(box.group(1)),
+                            Double.parseDouble(box.group(3)), Double.parseDouble(box.group(4))});
+                }
+                photos.add(new GroupPhoto(faces.resolve(image.group(1)), boxes));
+            }
+        }
+        return photos;
     }
 
     private static void run(Path dir, String... command) throws IOException, InterruptedException {

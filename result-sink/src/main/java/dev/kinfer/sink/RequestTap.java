@@ -85,13 +85,17 @@ final class RequestTap implements Runnable {
         this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5)), new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                // A broker that is away fails a turn well within STALLED_AFTER: the loop keeps turning, and stays live.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000)), new StringSerializer(), new ByteArraySerializer());
         this.requests = new AvroDeserializer<>(registry, InferenceRequest.class);
         this.jobs = new AvroSerializer<>(registry);
         this.retention = retention;
         this.skipped = Counter.builder("kinfer.sink.request.tap.skipped")
                 .description("requests on a request topic that could not be recorded as jobs (see the log)").register(metrics);
-        Gauge.builder("kinfer.sink.request.tap.recording", this, tap -> tap.lastLoopFailed ? 0 : 1)
+        Gauge.builder("kinfer.sink.request.tap.recording", this, tap -> tap.lastLoopFailed || tap.died ? 0 : 1)
                 .description("1 while Kafka-native requests are being recorded as jobs, 0 while the broker or registry fails")
                 .register(metrics);
     }
@@ -193,15 +197,9 @@ final class RequestTap implements Runnable {
         if (record.value() == null) {
             return null; // the worker dead-letters what it cannot read
         }
+        InferenceRequest request;
         try {
-            InferenceRequest request = requests.deserialize(record.topic(), record.value());
-            boolean recordedByIngest = record.headers().lastHeader(Topics.JOB_RECORDED_HEADER) != null;
-            String notRecorded = KafkaNativeJobs.notRecorded(request, recordedByIngest, clock.millis(), retention);
-            if (notRecorded != null) {
-                log.debug("request {} on {} not recorded as a job: {}", request.getRequestId(), record.topic(), notRecorded);
-                return null;
-            }
-            return new ProducerRecord<>(Topics.JOBS, request.getRequestId(), jobs.serialize(Topics.JOBS, request));
+            request = requests.deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
             if (retriable(e)) {
                 throw e;
@@ -210,6 +208,21 @@ final class RequestTap implements Runnable {
                 skip(record, e);
             }
             return null; // not a request: the worker dead-letters it too
+        }
+        boolean recordedByIngest = record.headers().lastHeader(Topics.JOB_RECORDED_HEADER) != null;
+        String notRecorded = KafkaNativeJobs.notRecorded(request, recordedByIngest, clock.millis(), retention);
+        if (notRecorded != null) {
+            log.debug("request {} on {} not recorded as a job: {}", request.getRequestId(), record.topic(), notRecorded);
+            return null;
+        }
+        try {
+            return new ProducerRecord<>(Topics.JOBS, request.getRequestId(), jobs.serialize(Topics.JOBS, request));
+        } catch (RuntimeException e) {
+            if (retriable(e)) {
+                throw e;
+            }
+            skip(record, e); // a request, but its job cannot be written (the registry refuses the schema, say)
+            return null;
         }
     }
 

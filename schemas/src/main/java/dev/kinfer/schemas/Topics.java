@@ -54,7 +54,7 @@ public final class Topics {
 
     /**
      * Jobs that a worker started ({@code JobStarted}), keyed by request id: sent outside the worker's transaction,
-     * at most once, and kept briefly ({@link #PROGRESS_RETENTION}), since it only shows a job running while it runs.
+     * best effort, and kept briefly ({@link #PROGRESS_RETENTION}), since it only shows a job running while it runs.
      */
     public static final String PROGRESS = "kinfer.progress";
 
