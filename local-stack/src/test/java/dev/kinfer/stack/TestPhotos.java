@@ -60,18 +60,22 @@ final class TestPhotos {
         return bytes;
     }
 
-    /** A photo of several people and each face's box as marked by hand (x, y, width, height in its pixels). */
-    record GroupPhoto(Path file, List<double[]> faces) {
+    /**
+     * A photo of several people: each face's box as marked by hand (x, y, width, height in its pixels) and, in the
+     * same order, its 68 landmarks as dlib's own predictor places them (x, y pairs, iBUG 300-W order).
+     */
+    record GroupPhoto(Path file, List<double[]> faces, List<double[]> landmarks) {
     }
 
     /**
-     * The nine group photos (PASCAL VOC 2011) that dlib ships with its face detector's examples, and their hand-marked
-     * faces (examples/faces/training.xml and testing.xml, 43 faces), from Debian's dlib source package (its .dsc pins
-     * this sha256), fetched once and cached.
+     * The nine group photos (PASCAL VOC 2011) that dlib ships with its face detector's examples, their hand-marked
+     * faces and dlib's landmarks for them (examples/faces/training_with_face_landmarks.xml and
+     * testing_with_face_landmarks.xml, 43 faces), from Debian's dlib source package (its .dsc pins this sha256),
+     * fetched once and cached.
      */
     static List<GroupPhoto> groupPhotos(Path cacheDir) throws IOException, InterruptedException {
         Path faces = cacheDir.resolve("photos").resolve("dlib-faces");
-        if (!Files.isRegularFile(faces.resolve("testing.xml"))) {
+        if (!Files.isRegularFile(faces.resolve("testing_with_face_landmarks.xml"))) {
             Path work = Files.createDirectories(cacheDir.resolve("downloads").resolve("dlib"));
             Path tarball = work.resolve("dlib.orig.tar.bz2");
             if (!Files.isRegularFile(tarball) || !sha256(Files.readAllBytes(tarball)).equals(DLIB_SOURCE_SHA256)) {
@@ -90,17 +94,27 @@ final class TestPhotos {
             Files.move(work.resolve(DLIB_FACES), faces, StandardCopyOption.REPLACE_EXISTING);
         }
         List<GroupPhoto> photos = new ArrayList<>();
-        for (String list : List.of("training.xml", "testing.xml")) {
+        for (String list : List.of("training_with_face_landmarks.xml", "testing_with_face_landmarks.xml")) {
             Matcher image = Pattern.compile("<image file='([^']+)'[^>]*>(.*?)</image>", Pattern.DOTALL)
                     .matcher(Files.readString(faces.resolve(list), StandardCharsets.ISO_8859_1));
             while (image.find()) {
                 List<double[]> boxes = new ArrayList<>();
-                Matcher box = Pattern.compile("<box top='(\\d+)' left='(\\d+)' width='(\\d+)' height='(\\d+)'/>").matcher(image.group(2));
+                List<double[]> landmarks = new ArrayList<>();
+                Matcher box = Pattern.compile("<box top='(\\d+)' left='(\\d+)' width='(\\d+)' height='(\\d+)'>(.*?)</box>", Pattern.DOTALL)
+                        .matcher(image.group(2));
                 while (box.find()) {
                     boxes.add(new double[] {Double.parseDouble(box.group(2)), Double.parseDouble(box.group(1)),
                             Double.parseDouble(box.group(3)), Double.parseDouble(box.group(4))});
+                    double[] points = new double[136];
+                    Matcher part = Pattern.compile("<part name='(\\d+)' x='(-?\\d+)' y='(-?\\d+)'/>").matcher(box.group(5));
+                    while (part.find()) {
+                        int k = Integer.parseInt(part.group(1));
+                        points[2 * k] = Double.parseDouble(part.group(2));
+                        points[2 * k + 1] = Double.parseDouble(part.group(3));
+                    }
+                    landmarks.add(points);
                 }
-                photos.add(new GroupPhoto(faces.resolve(image.group(1)), boxes));
+                photos.add(new GroupPhoto(faces.resolve(image.group(1)), boxes, landmarks));
             }
         }
         return photos;
